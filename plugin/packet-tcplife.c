@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tcplife: "TCP Connection Lifecycle", a post-dissector that labels every
+ * TCP segment with its role in the life of its connection and with both
+ * endpoints' RFC 9293 states.
+ *
+ * First pass (frames visited in capture order): read the segment, feed the
+ * connection's core observer, store the result under the frame number.
+ * Every later look at a frame (tshark -2, GUI clicks, sharkd) renders the
+ * stored result, so every mode shows the same per-segment answer.
+ */
+#define WS_BUILD_DLL
+#include <wireshark.h>
+
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto.h>
+
+#include "compat.h"
+#include "tcplife-plugin.h"
+
+#ifndef TCPLIFE_VERSION
+#define TCPLIFE_VERSION "0.0.0"
+#endif
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = TCPLIFE_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+WS_DLL_PUBLIC void plugin_register(void);
+
+static int proto_tcplife = -1;
+static dissector_handle_t tcplife_handle;
+static tlp_pref_bool pref_info_column = TRUE;
+
+static dissector_table_t tcp_port_table;
+static dissector_handle_t http_handle;
+
+/* Ports a user or Wireshark maps to HTTP count as service ports when the
+ * roles must be guessed (SPEC §2). */
+static guint8 port_hint(const tl_segment *s)
+{
+    guint8 hint = 0;
+    if (!tcp_port_table || !http_handle)
+        return 0;
+    if (dissector_get_uint_handle(tcp_port_table, s->sport) == http_handle)
+        hint |= TL_HINT_SRC_SERVICE;
+    if (dissector_get_uint_handle(tcp_port_table, s->dport) == http_handle)
+        hint |= TL_HINT_DST_SERVICE;
+    return hint;
+}
+
+/* Endpoint A is the source of the connection's first captured segment. */
+static guint8 direction(tlp_conn *conn, const tl_segment *s, packet_info *pinfo)
+{
+    if (s->sport != s->dport)
+        return s->sport == conn->a_port ? 0 : 1;
+    return addresses_equal(&pinfo->src, &conn->a_addr) ? 0 : 1;
+}
+
+static tlp_frame *first_pass(proto_tree *tree, packet_info *pinfo)
+{
+    tlp_packet p;
+    if (!tlp_extract(tree, pinfo, &p) || p.truncated)
+        return NULL;
+
+    tlp_conn *conn = tlp_store_conn(p.stream, TRUE);
+    if (conn->core.segments == 0) {
+        conn->a_port = p.seg.sport;
+        copy_address_wmem(wmem_file_scope(), &conn->a_addr, &pinfo->src);
+        if (!(p.seg.flags & TL_TH_SYN))
+            p.seg.port_hint = port_hint(&p.seg);
+    }
+    p.seg.dir = direction(conn, &p.seg, pinfo);
+
+    tlp_frame *f = tlp_store_frame(pinfo->num, TRUE);
+    tl_conn_segment(&conn->core, &p.seg, &f->r);
+    f->stream_plus1 = p.stream + 1;
+    return f;
+}
+
+static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    tlp_frame *f = tlp_store_frame(pinfo->num, FALSE);
+    if (!f && !PINFO_FD_VISITED(pinfo))
+        f = first_pass(tree, pinfo);
+    if (!f)
+        return 0;
+    const tlp_conn *conn = tlp_store_conn(f->stream_plus1 - 1, FALSE);
+    if (!conn)
+        return 0;
+    tlp_render(tvb, pinfo, tree, f, conn, pref_info_column);
+    return tvb_captured_length(tvb);
+}
+
+static void tcplife_init(void)
+{
+    tlp_store_init();
+    set_postdissector_wanted_hfids(tcplife_handle, tlp_extract_wanted_hfids());
+}
+
+static void tcplife_cleanup(void)
+{
+    set_postdissector_wanted_hfids(tcplife_handle, NULL);
+    tlp_store_cleanup();
+}
+
+static void proto_register_tcplife(void)
+{
+    proto_tcplife = proto_register_protocol("TCP Connection Lifecycle", "TCPLife", "tcplife");
+    tlp_render_register(proto_tcplife);
+
+    module_t *m = prefs_register_protocol(proto_tcplife, NULL);
+    prefs_register_bool_preference(m, "info_column", "Prefix the Info column",
+                                   "Prefix the Info column with [HS n/3], [TD n/4] or [RST]",
+                                   &pref_info_column);
+
+    register_init_routine(tcplife_init);
+    register_cleanup_routine(tcplife_cleanup);
+}
+
+static void proto_reg_handoff_tcplife(void)
+{
+    tcplife_handle = create_dissector_handle(dissect_tcplife, proto_tcplife);
+    register_postdissector(tcplife_handle);
+    tlp_extract_register_fields();
+    tcp_port_table = find_dissector_table("tcp.port");
+    http_handle = find_dissector("http");
+}
+
+void plugin_register(void)
+{
+    static proto_plugin plug;
+    plug.register_protoinfo = proto_register_tcplife;
+    plug.register_handoff = proto_reg_handoff_tcplife;
+    proto_register_plugin(&plug);
+}

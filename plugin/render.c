@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The tcplife subtree, expert info and Info column prefix, rendered from a
+ * stored tlp_frame: identical on the first pass, in tshark -2 and on GUI
+ * revisits. Items are always added (a NULL or fake tree is fine), so that
+ * -T fields and filters see them; text that only a reader sees (the label,
+ * the endpoint lines) is formatted only when the tree is visible or the
+ * field is asked for.
+ */
+#include <epan/expert.h>
+#include <epan/to_str.h>
+
+#include "tcplife-plugin.h"
+
+static int hf_stream = -1, hf_sender = -1, hf_phase = -1, hf_hs_step = -1, hf_td_step = -1;
+static int hf_data = -1, hf_client_state = -1, hf_server_state = -1, hf_state_change = -1;
+static int hf_retrans = -1, hf_label = -1, hf_guessed = -1, hf_midstream = -1;
+static int hf_sim_open = -1, hf_sim_close = -1;
+static int hf_conn_client = -1, hf_conn_server = -1, hf_conn_hs[3] = {-1, -1, -1};
+static int hf_conn_td[4] = {-1, -1, -1, -1}, hf_conn_reset = -1, hf_conn_closer = -1;
+static int hf_conn_complete = -1, hf_conn_duration = -1;
+static gint ett_tcplife = -1, ett_conn = -1;
+static int proto_tcplife = -1;
+
+static expert_field ei_handshake = EI_INIT, ei_teardown = EI_INIT, ei_refused = EI_INIT;
+static expert_field ei_reset_client = EI_INIT, ei_reset_server = EI_INIT;
+static expert_field ei_midstream = EI_INIT, ei_data_after_fin = EI_INIT;
+static expert_field ei_sim_open = EI_INIT, ei_sim_close = EI_INIT, ei_bogus = EI_INIT;
+static expert_field ei_after_close = EI_INIT, ei_inferred_fin = EI_INIT;
+static expert_field ei_reopened = EI_INIT, ei_role_conflict = EI_INIT;
+static expert_field ei_synack_bad_ack = EI_INIT, ei_fin_changed = EI_INIT;
+
+#define TLP_VS_ITEM(sym, name) {sym, name},
+static const value_string state_vals[] = {TL_STATE_LIST(TLP_VS_ITEM){0, NULL}};
+static const value_string phase_vals[] = {TL_PHASE_LIST(TLP_VS_ITEM){0, NULL}};
+static const value_string role_vals[] = {TL_ROLE_LIST(TLP_VS_ITEM){0, NULL}};
+static const value_string closer_vals[] = {TL_CLOSER_LIST(TLP_VS_ITEM){0, NULL}};
+#undef TLP_VS_ITEM
+
+#define ARROW "\xe2\x86\x92"
+
+void tlp_render_register(int proto)
+{
+    proto_tcplife = proto;
+    static hf_register_info hf[] = {
+        {&hf_stream, {"Stream index", "tcplife.stream", FT_UINT32, BASE_DEC, NULL, 0x0,
+                      "Same as tcp.stream", HFILL}},
+        {&hf_sender, {"Sender", "tcplife.sender", FT_UINT8, BASE_DEC, VALS(role_vals), 0x0,
+                      "Who sent this segment", HFILL}},
+        {&hf_phase, {"Phase", "tcplife.phase", FT_UINT8, BASE_DEC, VALS(phase_vals), 0x0,
+                     "Phase of the connection once this segment is delivered", HFILL}},
+        {&hf_hs_step, {"Handshake step", "tcplife.handshake.step", FT_UINT8, BASE_DEC, NULL, 0x0,
+                       "Step 1-3 of the three-way handshake", HFILL}},
+        {&hf_td_step, {"Teardown step", "tcplife.teardown.step", FT_UINT8, BASE_DEC, NULL, 0x0,
+                       "Step 1-4 of the teardown (twice on a merged FIN+ACK)", HFILL}},
+        {&hf_data, {"Payload", "tcplife.data", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+                    &units_byte_bytes, 0x0, "Payload length", HFILL}},
+        {&hf_client_state, {"Client state", "tcplife.client.state", FT_UINT8, BASE_DEC,
+                            VALS(state_vals), 0x0,
+                            "Client's RFC 9293 state after this segment", HFILL}},
+        {&hf_server_state, {"Server state", "tcplife.server.state", FT_UINT8, BASE_DEC,
+                            VALS(state_vals), 0x0,
+                            "Server's RFC 9293 state after this segment", HFILL}},
+        {&hf_state_change, {"State change", "tcplife.state_change", FT_BOOLEAN, BASE_NONE, NULL,
+                            0x0, "Either endpoint's state changed on this segment", HFILL}},
+        {&hf_retrans, {"Retransmission of", "tcplife.retransmission", FT_FRAMENUM, BASE_NONE,
+                       FRAMENUM_TYPE(FT_FRAMENUM_RETRANS_PREV), 0x0,
+                       "First frame of the SYN, SYN+ACK, FIN or RST this one repeats", HFILL}},
+        {&hf_label, {"Label", "tcplife.label", FT_STRING, BASE_NONE, NULL, 0x0,
+                     "Lifecycle role in words", HFILL}},
+        {&hf_guessed, {"Endpoints guessed", "tcplife.endpoints_guessed", FT_BOOLEAN, BASE_NONE,
+                       NULL, 0x0, "No SYN captured: client and server were guessed", HFILL}},
+        {&hf_midstream, {"Midstream", "tcplife.midstream", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+                         "The connection's first captured segment was not a SYN", HFILL}},
+        {&hf_sim_open, {"Simultaneous open", "tcplife.simultaneous_open", FT_BOOLEAN, BASE_NONE,
+                        NULL, 0x0, "Both sides sent a SYN without ACK", HFILL}},
+        {&hf_sim_close, {"Simultaneous close", "tcplife.simultaneous_close", FT_BOOLEAN,
+                         BASE_NONE, NULL, 0x0, "The peer's FIN did not ack the first FIN",
+                         HFILL}},
+        {&hf_conn_client, {"Client", "tcplife.conn.client", FT_STRING, BASE_NONE, NULL, 0x0,
+                           "Client address:port", HFILL}},
+        {&hf_conn_server, {"Server", "tcplife.conn.server", FT_STRING, BASE_NONE, NULL, 0x0,
+                           "Server address:port", HFILL}},
+        {&hf_conn_hs[0], {"Handshake step 1", "tcplife.conn.handshake1", FT_FRAMENUM, BASE_NONE,
+                          FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, NULL, HFILL}},
+        {&hf_conn_hs[1], {"Handshake step 2", "tcplife.conn.handshake2", FT_FRAMENUM, BASE_NONE,
+                          FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, NULL, HFILL}},
+        {&hf_conn_hs[2], {"Handshake step 3", "tcplife.conn.handshake3", FT_FRAMENUM, BASE_NONE,
+                          FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, NULL, HFILL}},
+        {&hf_conn_td[0], {"Teardown step 1", "tcplife.conn.teardown1", FT_FRAMENUM, BASE_NONE,
+                          FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, NULL, HFILL}},
+        {&hf_conn_td[1], {"Teardown step 2", "tcplife.conn.teardown2", FT_FRAMENUM, BASE_NONE,
+                          FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, NULL, HFILL}},
+        {&hf_conn_td[2], {"Teardown step 3", "tcplife.conn.teardown3", FT_FRAMENUM, BASE_NONE,
+                          FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, NULL, HFILL}},
+        {&hf_conn_td[3], {"Teardown step 4", "tcplife.conn.teardown4", FT_FRAMENUM, BASE_NONE,
+                          FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, NULL, HFILL}},
+        {&hf_conn_reset, {"Reset", "tcplife.conn.reset", FT_FRAMENUM, BASE_NONE,
+                          FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, "First RST", HFILL}},
+        {&hf_conn_closer, {"Closer", "tcplife.conn.closer", FT_UINT8, BASE_DEC,
+                           VALS(closer_vals), 0x0, "Who sent the first FIN", HFILL}},
+        {&hf_conn_complete, {"Complete", "tcplife.conn.complete", FT_BOOLEAN, BASE_NONE, NULL,
+                             0x0, "All handshake and teardown steps seen, no RST", HFILL}},
+        {&hf_conn_duration, {"Duration", "tcplife.conn.duration", FT_RELATIVE_TIME, BASE_NONE,
+                             NULL, 0x0, "First to last segment of the connection", HFILL}},
+    };
+    static gint *ett[] = {&ett_tcplife, &ett_conn};
+    static ei_register_info ei[] = {
+        {&ei_handshake, {"tcplife.expert.handshake", PI_SEQUENCE, PI_CHAT,
+                         "Handshake step", EXPFILL}},
+        {&ei_teardown, {"tcplife.expert.teardown", PI_SEQUENCE, PI_CHAT, "Teardown step",
+                        EXPFILL}},
+        {&ei_refused, {"tcplife.expert.refused", PI_SEQUENCE, PI_WARN,
+                       "Connection refused (RST answers SYN)", EXPFILL}},
+        {&ei_reset_client, {"tcplife.expert.reset_by_client", PI_SEQUENCE, PI_WARN,
+                            "Connection reset by client", EXPFILL}},
+        {&ei_reset_server, {"tcplife.expert.reset_by_server", PI_SEQUENCE, PI_WARN,
+                            "Connection reset by server", EXPFILL}},
+        {&ei_midstream, {"tcplife.expert.midstream", PI_SEQUENCE, PI_NOTE,
+                         "Capture starts mid-connection: no SYN seen", EXPFILL}},
+        {&ei_data_after_fin, {"tcplife.expert.data_after_fin", PI_PROTOCOL, PI_WARN,
+                              "Data after the sender's own FIN", EXPFILL}},
+        {&ei_sim_open, {"tcplife.expert.simultaneous_open", PI_SEQUENCE, PI_NOTE,
+                        "Simultaneous open: both sides sent SYN", EXPFILL}},
+        {&ei_sim_close, {"tcplife.expert.simultaneous_close", PI_SEQUENCE, PI_NOTE,
+                         "Simultaneous close: FINs crossed", EXPFILL}},
+        {&ei_bogus, {"tcplife.expert.bogus_flags", PI_PROTOCOL, PI_WARN,
+                     "Invalid flag combination: not used for the lifecycle", EXPFILL}},
+        {&ei_after_close, {"tcplife.expert.after_close", PI_SEQUENCE, PI_NOTE,
+                           "Segment after the connection ended", EXPFILL}},
+        {&ei_inferred_fin, {"tcplife.expert.inferred_fin", PI_SEQUENCE, PI_NOTE,
+                            "Acknowledges a FIN not captured yet (capture out of order)",
+                            EXPFILL}},
+        {&ei_reopened, {"tcplife.expert.reopened", PI_SEQUENCE, PI_NOTE,
+                        "New SYN restarts an ended connection in the same stream", EXPFILL}},
+        {&ei_role_conflict, {"tcplife.expert.role_conflict", PI_SEQUENCE, PI_NOTE,
+                             "SYN from the side taken for the server", EXPFILL}},
+        {&ei_synack_bad_ack, {"tcplife.expert.synack_bad_ack", PI_SEQUENCE, PI_WARN,
+                              "SYN+ACK does not acknowledge the client's SYN", EXPFILL}},
+        {&ei_fin_changed, {"tcplife.expert.fin_changed", PI_SEQUENCE, PI_WARN,
+                           "Second FIN at a different sequence number", EXPFILL}},
+    };
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *em = expert_register_protocol(proto);
+    expert_register_field_array(em, ei, array_length(ei));
+}
+
+/* "127.0.0.1:52749" or "[::1]:52749". */
+static const char *endpoint_str(packet_info *pinfo, const address *addr, guint16 port)
+{
+    const char *a = address_to_str(pinfo->pool, addr);
+    if (addr->type == AT_IPv6)
+        return wmem_strdup_printf(pinfo->pool, "[%s]:%u", a, port);
+    return wmem_strdup_printf(pinfo->pool, "%s:%u", a, port);
+}
+
+static void add_state_line(proto_tree *t, int hf, tvbuff_t *tvb, const char *who,
+                            const char *endpoint, guint8 before, guint8 after, gboolean text)
+{
+    if (!text) {
+        proto_tree_add_uint(t, hf, tvb, 0, 0, after);
+    } else if (before == after) {
+        proto_tree_add_uint_format(t, hf, tvb, 0, 0, after, "%s %s: %s", who, endpoint,
+                                   tl_state_name(after));
+    } else {
+        proto_tree_add_uint_format(t, hf, tvb, 0, 0, after, "%s %s: %s " ARROW " %s", who,
+                                   endpoint, tl_state_name(before), tl_state_name(after));
+    }
+}
+
+static void add_framenum(proto_tree *t, int hf, tvbuff_t *tvb, guint32 frame)
+{
+    if (frame)
+        proto_item_set_generated(proto_tree_add_uint(t, hf, tvb, 0, 0, frame));
+}
+
+static void add_flag(proto_tree *t, int hf, tvbuff_t *tvb, gboolean on)
+{
+    if (on)
+        proto_item_set_generated(proto_tree_add_boolean(t, hf, tvb, 0, 0, TRUE));
+}
+
+void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
+                const tlp_conn *conn, gboolean info_column)
+{
+    const tl_result *r = &f->r;
+    const tl_conn *c = &conn->core;
+    gboolean visible = tree && PTREE_DATA(tree)->visible;
+    char label[128];
+
+    proto_item *top = proto_tree_add_item(tree, proto_tcplife, tvb, 0, 0, ENC_NA);
+    proto_tree *t = proto_item_add_subtree(top, ett_tcplife);
+    gboolean want_label = visible || proto_field_is_referenced(tree, hf_label);
+    if (want_label) {
+        tl_format_label(r, label, sizeof label);
+        proto_item_append_text(top, ": %s", label);
+    }
+
+    proto_item_set_generated(proto_tree_add_uint(t, hf_stream, tvb, 0, 0, f->stream_plus1 - 1));
+    proto_tree_add_uint(t, hf_sender, tvb, 0, 0, r->sender);
+    proto_tree_add_uint(t, hf_phase, tvb, 0, 0, r->phase);
+    proto_item *step_item = NULL;
+    if (r->hs_step)
+        step_item = proto_tree_add_uint(t, hf_hs_step, tvb, 0, 0, r->hs_step);
+    for (unsigned n = 1; n <= 4; n++)
+        if (tl_has_td_step(r, n))
+            step_item = proto_tree_add_uint(t, hf_td_step, tvb, 0, 0, n);
+    if (r->data_len)
+        proto_tree_add_uint(t, hf_data, tvb, 0, 0, r->data_len);
+
+    /* The endpoint lines name addresses: on this packet the client is the
+     * source when it sent it, else the destination. */
+    const char *cl = "", *sv = "";
+    if (visible) {
+        gboolean client_sent = r->sender == TL_CLIENT;
+        const address *ca = client_sent ? &pinfo->src : &pinfo->dst;
+        const address *sa = client_sent ? &pinfo->dst : &pinfo->src;
+        guint16 cp = client_sent ? (guint16)pinfo->srcport : (guint16)pinfo->destport;
+        guint16 sp = client_sent ? (guint16)pinfo->destport : (guint16)pinfo->srcport;
+        cl = endpoint_str(pinfo, ca, cp);
+        sv = endpoint_str(pinfo, sa, sp);
+    }
+    add_state_line(t, hf_client_state, tvb, "Client", cl, r->state_before[0], r->state_after[0],
+                   visible);
+    add_state_line(t, hf_server_state, tvb, "Server", sv, r->state_before[1], r->state_after[1],
+                   visible);
+    proto_tree_add_boolean(t, hf_state_change, tvb, 0, 0, (r->flags & TL_F_STATE_CHANGE) != 0);
+    if (r->retrans_of)
+        proto_item_set_generated(proto_tree_add_uint(t, hf_retrans, tvb, 0, 0, r->retrans_of));
+    proto_tree_add_string(t, hf_label, tvb, 0, 0, want_label ? label : "");
+    add_flag(t, hf_guessed, tvb, r->flags & TL_F_GUESSED);
+    add_flag(t, hf_midstream, tvb, r->flags & TL_F_MIDSTREAM);
+    add_flag(t, hf_sim_open, tvb, r->flags & TL_F_SIMULTANEOUS_OPEN);
+    add_flag(t, hf_sim_close, tvb, r->flags & TL_F_SIMULTANEOUS_CLOSE);
+
+    /* Connection summary: as known now (first pass) or at the end (revisits). */
+    proto_item *ci = NULL;
+    proto_tree *ct = proto_tree_add_subtree(t, tvb, 0, 0, ett_conn, &ci, "Connection");
+    if (visible) {
+        proto_tree_add_string(ct, hf_conn_client, tvb, 0, 0, cl);
+        proto_tree_add_string(ct, hf_conn_server, tvb, 0, 0, sv);
+    }
+    for (int i = 0; i < 3; i++)
+        add_framenum(ct, hf_conn_hs[i], tvb, c->hs_frame[i]);
+    for (int i = 0; i < 4; i++)
+        add_framenum(ct, hf_conn_td[i], tvb, c->td_frame[i]);
+    add_framenum(ct, hf_conn_reset, tvb, c->rst_frame);
+    proto_tree_add_uint(ct, hf_conn_closer, tvb, 0, 0, c->closer);
+    gboolean complete = c->hs_frame[0] && c->hs_frame[1] && c->hs_frame[2] && c->td_frame[0] &&
+                        c->td_frame[1] && c->td_frame[2] && c->td_frame[3] && !c->rst_frame;
+    proto_tree_add_boolean(ct, hf_conn_complete, tvb, 0, 0, complete);
+    gint64 us = c->last_time_us - c->first_time_us;
+    nstime_t dur = {(time_t)(us / 1000000), (int)(us % 1000000) * 1000};
+    proto_tree_add_time(ct, hf_conn_duration, tvb, 0, 0, &dur);
+
+    /* Expert info: each at the frame where it becomes known. */
+    proto_item *at = step_item ? step_item : top;
+    if (r->hs_step)
+        expert_add_info_format(pinfo, at, &ei_handshake, "Handshake step %u/3",
+                               (unsigned)r->hs_step);
+    if (r->td_mask) {
+        char steps[16] = "";
+        for (unsigned n = 1; n <= 4; n++)
+            if (tl_has_td_step(r, n))
+                g_snprintf(steps + strlen(steps), sizeof steps - strlen(steps), "%s%u",
+                           steps[0] ? "+" : "", n);
+        expert_add_info_format(pinfo, at, &ei_teardown, "Teardown step %s/4", steps);
+    }
+    if ((r->flags & TL_F_RST) && r->phase == TL_PHASE_RESET && !r->retrans_of) {
+        if (r->flags & TL_F_REFUSED)
+            expert_add_info(pinfo, top, &ei_refused);
+        else
+            expert_add_info(pinfo, top, r->sender == TL_CLIENT ? &ei_reset_client
+                                                               : &ei_reset_server);
+    }
+    if ((r->flags & TL_F_MIDSTREAM) && c->first_frame == pinfo->num)
+        expert_add_info(pinfo, top, &ei_midstream);
+    if (r->anomalies & TL_A_DATA_AFTER_FIN)
+        expert_add_info(pinfo, top, &ei_data_after_fin);
+    if (r->anomalies & TL_A_SIM_OPEN_SEEN)
+        expert_add_info(pinfo, top, &ei_sim_open);
+    if (r->anomalies & TL_A_SIM_CLOSE_SEEN)
+        expert_add_info(pinfo, top, &ei_sim_close);
+    if (r->anomalies & TL_A_BOGUS_FLAGS)
+        expert_add_info(pinfo, top, &ei_bogus);
+    if (r->anomalies & TL_A_AFTER_CLOSE)
+        expert_add_info(pinfo, top, &ei_after_close);
+    if (r->flags & TL_F_INFERRED_FIN)
+        expert_add_info(pinfo, top, &ei_inferred_fin);
+    if (r->anomalies & TL_A_REOPENED)
+        expert_add_info(pinfo, top, &ei_reopened);
+    if (r->anomalies & TL_A_ROLE_CONFLICT)
+        expert_add_info(pinfo, top, &ei_role_conflict);
+    if (r->anomalies & TL_A_SYNACK_BAD_ACK)
+        expert_add_info(pinfo, top, &ei_synack_bad_ack);
+    if (r->anomalies & TL_A_FIN_CHANGED)
+        expert_add_info(pinfo, top, &ei_fin_changed);
+
+    if (info_column) {
+        char prefix[24];
+        tl_format_info_prefix(r, prefix, sizeof prefix);
+        if (prefix[0])
+            col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s", prefix);
+    }
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Per-capture memory: one tlp_frame per frame number (a flat array: 24
+ * bytes a frame, no hashing on the hot path) and one tlp_conn per
+ * tcp.stream (dense indices, so an array of pointers). Both live from the
+ * file's first dissection to its close (init and cleanup routines).
+ */
+#include "tcplife-plugin.h"
+
+static tlp_frame *frames;
+static guint32 frames_cap;
+static tlp_conn **conns;
+static guint32 conns_cap;
+
+void tlp_store_init(void)
+{
+    frames = NULL;
+    frames_cap = 0;
+    conns = NULL;
+    conns_cap = 0;
+}
+
+void tlp_store_cleanup(void)
+{
+    for (guint32 i = 0; i < conns_cap; i++)
+        g_free(conns[i]);
+    g_free(conns);
+    g_free(frames);
+    tlp_store_init();
+}
+
+static guint32 grown(guint32 cap, guint32 need)
+{
+    guint32 n = cap ? cap : 1024;
+    while (n <= need && n < G_MAXUINT32 / 2)
+        n *= 2;
+    return n > need ? n : need + 1;
+}
+
+tlp_frame *tlp_store_frame(guint32 frame_num, gboolean create)
+{
+    if (frame_num >= frames_cap) {
+        if (!create)
+            return NULL;
+        guint32 n = grown(frames_cap, frame_num);
+        frames = g_renew(tlp_frame, frames, n);
+        memset(frames + frames_cap, 0, (n - frames_cap) * sizeof *frames);
+        frames_cap = n;
+    }
+    tlp_frame *f = &frames[frame_num];
+    return (create || f->stream_plus1) ? f : NULL;
+}
+
+tlp_conn *tlp_store_conn(guint32 stream, gboolean create)
+{
+    if (stream >= conns_cap) {
+        if (!create)
+            return NULL;
+        guint32 n = grown(conns_cap, stream);
+        conns = g_renew(tlp_conn *, conns, n);
+        memset(conns + conns_cap, 0, (n - conns_cap) * sizeof *conns);
+        conns_cap = n;
+    }
+    if (!conns[stream] && create) {
+        conns[stream] = g_new0(tlp_conn, 1);
+        tl_conn_init(&conns[stream]->core);
+    }
+    return conns[stream];
+}
