@@ -94,6 +94,7 @@ static void reopen(tl_conn *c, const tl_segment *s, tl_result *r)
     tl_role sender = dir == c->client_dir ? TL_CLIENT : TL_SERVER;
     uint32_t old_isn = c->ep[sender].isn, old_frame = c->ep[sender].syn_frame;
     bool had_syn = HAS(&c->ep[sender], TL_E_SYN_SENT);
+    tl_endpoint old[2] = {c->ep[0], c->ep[1]};
 
     memset(c->ep, 0, sizeof c->ep);
     c->client_dir = dir;
@@ -112,6 +113,11 @@ static void reopen(tl_conn *c, const tl_segment *s, tl_result *r)
         c->ep[TL_CLIENT].syn_frame = old_frame;
         c->ep[TL_CLIENT].isn = old_isn;
         r->retrans_of = old_frame;
+        /* ...and the answer to it will repeat the first RST. */
+        for (int i = 0; i < 2; i++) {
+            c->ep[i].rst_frame = old[i].rst_frame;
+            c->ep[i].rst_seq = old[i].rst_seq;
+        }
     } else {
         r->anomalies |= TL_A_REOPENED;
     }
@@ -220,7 +226,7 @@ static uint8_t send_fin(tl_conn *c, tl_role who, uint32_t fin_seq, uint32_t fram
         steps = 0x04;
     }
     for (unsigned n = 1; n <= 4; n++)
-        if ((steps >> (n - 1)) & 1u) {
+        if (((unsigned)steps >> (n - 1)) & 1u) {
             c->td_done = (uint8_t)(c->td_done | (1u << (n - 1)));
             if (frame && !c->td_frame[n - 1])
                 c->td_frame[n - 1] = frame;
@@ -302,7 +308,7 @@ static void on_fin(tl_conn *c, const tl_segment *s, tl_result *r, tl_role sender
             /* The FIN an earlier ack made us infer, captured late. */
             tx->fin_frame = s->frame;
             for (unsigned n = 1; n <= 4; n++)
-                if ((tx->fin_steps >> (n - 1)) & 1u)
+                if (((unsigned)tx->fin_steps >> (n - 1)) & 1u)
                     c->td_frame[n - 1] = c->td_frame[n - 1] ? c->td_frame[n - 1] : s->frame;
         }
         r->td_mask = (uint8_t)(r->td_mask | tx->fin_steps);
@@ -336,7 +342,13 @@ static void on_rst(tl_conn *c, const tl_segment *s, tl_result *r, tl_role sender
         SET(rx, TL_E_LISTEN_RESET);
     SET(tx, TL_E_RST);
     SET(rx, TL_E_RST);
-    tx->rst_frame = s->frame;
+    if (tx->rst_frame && tx->rst_seq == s->seq) {
+        /* The same RST as in an earlier attempt of a retried SYN. */
+        r->retrans_of = tx->rst_frame;
+    } else {
+        tx->rst_frame = s->frame;
+        tx->rst_seq = s->seq;
+    }
     if (!c->rst_frame)
         c->rst_frame = s->frame;
     c->cflags |= TL_C_RESET;
@@ -436,7 +448,9 @@ void tl_conn_segment(tl_conn *c, const tl_segment *s, tl_result *r)
                 on_ack(c, s, r, sender);
             if (fin)
                 on_fin(c, s, r, sender);
-            if (ended && s->len > 0 && !(r->flags & TL_F_DATA_RETRANS))
+            /* After a completed close everything is stray but a repeated FIN,
+             * which is the peer's normal reaction to a lost last ACK. */
+            if (ended && !r->retrans_of)
                 r->anomalies |= TL_A_AFTER_CLOSE;
         }
     }

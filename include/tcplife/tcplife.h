@@ -152,6 +152,7 @@ typedef struct tl_endpoint {
     uint32_t synack_frame; /* first SYN+ACK it sent */
     uint32_t fin_frame;  /* first FIN it sent */
     uint32_t rst_frame;  /* first RST it sent */
+    uint32_t rst_seq;    /* its sequence number (to recognise a repeat) */
     uint32_t win;        /* last window it advertised */
     uint16_t facts;      /* TL_E_*: the evidence its state is derived from */
     uint8_t state;       /* tl_state */

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Run TShark with the built tcplife plugin on one capture and compare every
+frame's lifecycle fields with an expected table written by reasoning from
+the packets (tests/expected/<capture>.tsv, demo/expected.tsv).
+
+Checks, each of which fails the test:
+  - the plugin loaded (scripts/tshark-tcplife refuses otherwise);
+  - fields come out with -T fields alone (no -Y, no -V);
+  - one pass equals two passes (-2), field for field;
+  - each expected row matches: sender, phase, handshake step, teardown
+    steps, client and server state, retransmission link;
+  - optional <capture>.flags: boolean fields true exactly on those frames;
+  - display filters on our fields select exactly the expected frames;
+  - stderr is empty, and "Dissector bug" / malformed counts do not grow
+    compared with the same tshark without the plugin.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TSHARK = os.path.join(ROOT, "scripts", "tshark-tcplife")
+
+FIELDS = ["frame.number", "tcp.stream", "tcplife.sender", "tcplife.phase",
+          "tcplife.handshake.step", "tcplife.teardown.step", "tcplife.client.state",
+          "tcplife.server.state", "tcplife.retransmission", "tcplife.midstream",
+          "tcplife.endpoints_guessed", "tcplife.simultaneous_open",
+          "tcplife.simultaneous_close", "tcplife.label", "_ws.malformed"]
+COLUMNS = ["frame", "stream", "sender", "phase", "hs", "td", "client", "server", "retrans"]
+FLAG_FIELDS = ["tcplife.midstream", "tcplife.endpoints_guessed",
+               "tcplife.simultaneous_open", "tcplife.simultaneous_close"]
+
+
+LOADED = {}
+
+
+def run(args, build, stdin=None):
+    env = dict(os.environ, TCPLIFE_BUILD=build)
+    if LOADED.get(build):
+        env["TCPLIFE_LOADED"] = "1"
+    p = subprocess.run([TSHARK] + args, stdin=stdin, capture_output=True, text=True, env=env)
+    if p.returncode != 0:
+        raise SystemExit("tshark failed (%d): %s\n%s" % (p.returncode, " ".join(args), p.stderr))
+    return p.stdout, p.stderr
+
+
+STAGED = {}
+
+
+def tshark_read(capture, extra, build):
+    """The unprivileged tshark may not be allowed to open files under the
+    checkout (and -2 cannot read standard input): read a world-readable
+    copy."""
+    if capture not in STAGED:
+        d = tempfile.mkdtemp(prefix="tcplife-cap.")
+        os.chmod(d, 0o755)
+        copy = os.path.join(d, os.path.basename(capture))
+        shutil.copyfile(capture, copy)
+        os.chmod(copy, 0o644)
+        STAGED[capture] = copy
+    return run(["-r", STAGED[capture]] + extra, build)
+
+
+def value_names(build):
+    out, _ = run(["-G", "values"], build)
+    LOADED[build] = True
+    names = {}
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4 and parts[0] == "V" and parts[1].startswith("tcplife."):
+            names.setdefault(parts[1], {})[parts[2]] = parts[3]
+    return names
+
+
+def fields_table(capture, build, two_pass, names):
+    args = ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
+    for f in FIELDS:
+        args += ["-e", f]
+    if two_pass:
+        args.append("-2")
+    out, err = tshark_read(capture, args, build)
+    rows = {}
+    for line in out.splitlines():
+        cols = line.split("\t")
+        rec = dict(zip(FIELDS, cols))
+        for f in ("tcplife.sender", "tcplife.phase", "tcplife.client.state",
+                  "tcplife.server.state"):
+            if rec.get(f):
+                rec[f] = names.get(f, {}).get(rec[f], "?" + rec[f])
+        rows[int(rec["frame.number"])] = rec
+    return rows, err
+
+
+def load_expected(path):
+    rows = {}
+    header = None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if header is None:
+                header = cols
+                if header[:len(COLUMNS)] != COLUMNS:
+                    raise SystemExit("%s: header must start with %s" % (path, COLUMNS))
+                continue
+            cols += [""] * (len(header) - len(cols))
+            rec = dict(zip(header, cols))
+            rows[int(rec["frame"])] = rec
+    return rows
+
+
+def load_flags(path):
+    flags = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    frame, field = line.split("\t")
+                    flags.setdefault(field, set()).add(int(frame))
+    return flags
+
+
+def actual_row(rec):
+    return {
+        "stream": rec.get("tcp.stream", ""),
+        "sender": rec.get("tcplife.sender", ""),
+        "phase": rec.get("tcplife.phase", ""),
+        "hs": rec.get("tcplife.handshake.step", ""),
+        "td": rec.get("tcplife.teardown.step", ""),
+        "client": rec.get("tcplife.client.state", ""),
+        "server": rec.get("tcplife.server.state", ""),
+        "retrans": rec.get("tcplife.retransmission", ""),
+    }
+
+
+def filter_frames(capture, build, expr):
+    out, err = tshark_read(capture, ["-Y", expr, "-T", "fields", "-e", "frame.number"], build)
+    if err.strip():
+        raise SystemExit("filter %r: stderr: %s" % (expr, err))
+    return {int(x) for x in out.split()}
+
+
+def count_problems(capture, build, with_plugin):
+    args = ["-T", "fields", "-e", "_ws.malformed", "-e", "_ws.expert.message", "-E",
+            "occurrence=a"]
+    if not with_plugin:
+        args += ["--disable-protocol", "tcplife"]
+    out, err = tshark_read(capture, args, build)
+    malformed = sum(1 for line in out.splitlines() if line.split("\t")[0])
+    bugs = out.count("Dissector bug") + err.count("Dissector bug")
+    return malformed, bugs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("capture")
+    ap.add_argument("expected")
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    a = ap.parse_args()
+
+    names = value_names(a.build)
+    if "tcplife.sender" not in names:
+        raise SystemExit("tcplife did not load: no tcplife value names in tshark -G values")
+    expected = load_expected(a.expected)
+    flags = load_flags(os.path.splitext(a.expected)[0] + ".flags")
+    one, err1 = fields_table(a.capture, a.build, False, names)
+    two, err2 = fields_table(a.capture, a.build, True, names)
+    failures = []
+    checks = 0
+
+    for err, mode in ((err1, "one pass"), (err2, "two pass")):
+        checks += 1
+        if err.strip():
+            failures.append("%s: unexpected stderr: %s" % (mode, err.strip()[:500]))
+
+    for frame in sorted(one):
+        checks += 1
+        if one[frame] != two.get(frame):
+            failures.append("frame %d: one pass %s != two pass %s"
+                            % (frame, one[frame], two.get(frame)))
+
+    tcp_frames = {f for f, rec in one.items() if rec.get("tcp.stream", "")}
+    missing = tcp_frames - set(expected)
+    if missing:
+        failures.append("frames with TCP but no expected row: %s" % sorted(missing))
+    for frame, exp in sorted(expected.items()):
+        got = actual_row(one.get(frame, {}))
+        for col in COLUMNS[1:]:
+            checks += 1
+            if got[col] != exp[col]:
+                failures.append("frame %d %s: expected %r, got %r (label %r)"
+                                % (frame, col, exp[col], got[col],
+                                   one.get(frame, {}).get("tcplife.label", "")))
+
+    for field in FLAG_FIELDS:
+        want = flags.get(field, set())
+        got = {f for f, rec in one.items() if rec.get(field) in ("1", "True")}
+        checks += 1
+        if want != got:
+            failures.append("%s: expected on frames %s, got %s" % (field, sorted(want),
+                                                                   sorted(got)))
+
+    # Display filters on our fields select exactly what the table says.
+    # Each tshark run costs a start-up: probe the filters that select
+    # something here, and always the one on a field that occurs twice.
+    probes = [("tcplife.handshake.step == 1", lambda e: e["hs"] == "1"),
+              ("tcplife.teardown.step == 2", lambda e: "2" in e["td"].split(",")),
+              ("tcplife.teardown.step == 3", lambda e: "3" in e["td"].split(",")),
+              ('tcplife.server.state == "LAST-ACK"', lambda e: e["server"] == "LAST-ACK"),
+              ('tcplife.client.state == "time-wait"', lambda e: e["client"] == "TIME-WAIT"),
+              ('tcplife.phase == "reset"', lambda e: e["phase"] == "reset")]
+    for expr, pred in probes:
+        want = {f for f, e in expected.items() if pred(e)}
+        if not want and "teardown.step == 2" not in expr:
+            continue
+        got = filter_frames(a.capture, a.build, expr)
+        checks += 1
+        if want != got:
+            failures.append("filter %r: expected %s, got %s" % (expr, sorted(want), sorted(got)))
+
+    with_p = (sum(1 for r in one.values() if r.get("_ws.malformed")),
+              err1.count("Dissector bug"))
+    without_p = count_problems(a.capture, a.build, False)
+    checks += 1
+    if with_p[0] > without_p[0] or with_p[1] > 0:
+        failures.append("malformed/dissector bug: with plugin %s, without %s" % (with_p,
+                                                                               without_p))
+
+    for copy in STAGED.values():
+        shutil.rmtree(os.path.dirname(copy), ignore_errors=True)
+    name = os.path.basename(a.capture)
+    for f in failures:
+        print("FAIL %s: %s" % (name, f))
+    print("%s: %d frames, %d checks, %d failures" % (name, len(expected), checks, len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
