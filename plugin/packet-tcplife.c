@@ -74,6 +74,7 @@ static tlp_frame *first_pass(proto_tree *tree, packet_info *pinfo)
 
     tlp_frame *f = tlp_store_frame(pinfo->num, TRUE);
     tl_conn_segment(&conn->core, &p.seg, &f->r);
+    tl_zeek_segment(&conn->zeek, &p.seg);
     f->stream_plus1 = p.stream + 1;
     return f;
 }

@@ -19,6 +19,7 @@ static int hf_sim_open = -1, hf_sim_close = -1;
 static int hf_conn_client = -1, hf_conn_server = -1, hf_conn_hs[3] = {-1, -1, -1};
 static int hf_conn_td[4] = {-1, -1, -1, -1}, hf_conn_reset = -1, hf_conn_closer = -1;
 static int hf_conn_complete = -1, hf_conn_duration = -1;
+static int hf_conn_zeek_state = -1, hf_conn_zeek_history = -1;
 static gint ett_tcplife = -1, ett_conn = -1;
 static int proto_tcplife = -1;
 
@@ -101,6 +102,10 @@ void tlp_render_register(int proto)
                            VALS(closer_vals), 0x0, "Who sent the first FIN", HFILL}},
         {&hf_conn_complete, {"Complete", "tcplife.conn.complete", FT_BOOLEAN, BASE_NONE, NULL,
                              0x0, "All handshake and teardown steps seen, no RST", HFILL}},
+        {&hf_conn_zeek_state, {"Zeek conn_state", "tcplife.conn.state", FT_STRING, BASE_NONE,
+                               NULL, 0x0, "Zeek conn.log conn_state", HFILL}},
+        {&hf_conn_zeek_history, {"Zeek history", "tcplife.conn.history", FT_STRING, BASE_NONE,
+                                 NULL, 0x0, "Zeek conn.log history", HFILL}},
         {&hf_conn_duration, {"Duration", "tcplife.conn.duration", FT_RELATIVE_TIME, BASE_NONE,
                              NULL, 0x0, "First to last segment of the connection", HFILL}},
     };
@@ -250,6 +255,8 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     gboolean complete = c->hs_frame[0] && c->hs_frame[1] && c->hs_frame[2] && c->td_frame[0] &&
                         c->td_frame[1] && c->td_frame[2] && c->td_frame[3] && !c->rst_frame;
     proto_tree_add_boolean(ct, hf_conn_complete, tvb, 0, 0, complete);
+    proto_tree_add_string(ct, hf_conn_zeek_state, tvb, 0, 0, tl_zeek_conn_state(&conn->zeek));
+    proto_tree_add_string(ct, hf_conn_zeek_history, tvb, 0, 0, tl_zeek_history(&conn->zeek));
     gint64 us = c->last_time_us - c->first_time_us;
     nstime_t dur = {(time_t)(us / 1000000), (int)(us % 1000000) * 1000};
     proto_tree_add_time(ct, hf_conn_duration, tvb, 0, 0, &dur);

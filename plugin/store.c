@@ -64,6 +64,7 @@ tlp_conn *tlp_store_conn(guint32 stream, gboolean create)
     if (!conns[stream] && create) {
         conns[stream] = g_new0(tlp_conn, 1);
         tl_conn_init(&conns[stream]->core);
+        tl_zeek_init(&conns[stream]->zeek);
     }
     return conns[stream];
 }

@@ -14,10 +14,12 @@
 #include <epan/packet.h>
 
 #include "tcplife/tcplife.h"
+#include "tcplife/zeek.h"
 
 /* What the glue keeps for a connection (one per tcp.stream). */
 typedef struct tlp_conn {
     tl_conn core;
+    tl_zeek zeek;     /* Zeek conn_state / history */
     address a_addr;   /* source of the first captured segment ("endpoint A") */
     guint16 a_port;
 } tlp_conn;
