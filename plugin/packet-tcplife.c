@@ -15,6 +15,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
+#include <epan/to_str.h>
 
 #include "compat.h"
 #include "tcplife-plugin.h"
@@ -49,6 +50,16 @@ static guint8 port_hint(const tl_segment *s)
     return hint;
 }
 
+/* "127.0.0.1:52749" or "[::1]:52749", kept for the file's lifetime. */
+static const char *endpoint_str(const address *addr, guint16 port)
+{
+    char *a = address_to_str(NULL, addr);
+    char *s = addr->type == AT_IPv6 ? wmem_strdup_printf(wmem_file_scope(), "[%s]:%u", a, port)
+                                    : wmem_strdup_printf(wmem_file_scope(), "%s:%u", a, port);
+    wmem_free(NULL, a);
+    return s;
+}
+
 /* Endpoint A is the source of the connection's first captured segment. */
 static guint8 direction(tlp_conn *conn, const tl_segment *s, packet_info *pinfo)
 {
@@ -67,6 +78,8 @@ static tlp_frame *first_pass(proto_tree *tree, packet_info *pinfo)
     if (conn->core.segments == 0) {
         conn->a_port = p.seg.sport;
         copy_address_wmem(wmem_file_scope(), &conn->a_addr, &pinfo->src);
+        conn->dir_str[0] = endpoint_str(&pinfo->src, p.seg.sport);
+        conn->dir_str[1] = endpoint_str(&pinfo->dst, p.seg.dport);
         if (!(p.seg.flags & TL_TH_SYN))
             p.seg.port_hint = port_hint(&p.seg);
     }
@@ -76,6 +89,7 @@ static tlp_frame *first_pass(proto_tree *tree, packet_info *pinfo)
     tl_conn_segment(&conn->core, &p.seg, &f->r);
     tl_zeek_segment(&conn->zeek, &p.seg);
     f->stream_plus1 = p.stream + 1;
+    tlp_stats_update(p.stream, conn);
     return f;
 }
 
@@ -90,6 +104,7 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     if (!conn)
         return 0;
     tlp_render(tvb, pinfo, tree, f, conn, pref_info_column);
+    tlp_stats_queue(pinfo, f);
     return tvb_captured_length(tvb);
 }
 
@@ -109,6 +124,7 @@ static void proto_register_tcplife(void)
 {
     proto_tcplife = proto_register_protocol("TCP Connection Lifecycle", "TCPLife", "tcplife");
     tlp_render_register(proto_tcplife);
+    tlp_stats_register(proto_tcplife);
 
     module_t *m = prefs_register_protocol(proto_tcplife, NULL);
     prefs_register_bool_preference(m, "info_column", "Prefix the Info column",

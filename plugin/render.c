@@ -30,6 +30,7 @@ static expert_field ei_sim_open = EI_INIT, ei_sim_close = EI_INIT, ei_bogus = EI
 static expert_field ei_after_close = EI_INIT, ei_inferred_fin = EI_INIT;
 static expert_field ei_reopened = EI_INIT, ei_role_conflict = EI_INIT;
 static expert_field ei_synack_bad_ack = EI_INIT, ei_fin_changed = EI_INIT;
+static expert_field ei_never_established = EI_INIT, ei_still_open = EI_INIT;
 
 #define TLP_VS_ITEM(sym, name) {sym, name},
 static const value_string state_vals[] = {TL_STATE_LIST(TLP_VS_ITEM){0, NULL}};
@@ -142,6 +143,10 @@ void tlp_render_register(int proto)
                              "SYN from the side taken for the server", EXPFILL}},
         {&ei_synack_bad_ack, {"tcplife.expert.synack_bad_ack", PI_SEQUENCE, PI_WARN,
                               "SYN+ACK does not acknowledge the client's SYN", EXPFILL}},
+        {&ei_never_established, {"tcplife.expert.handshake_incomplete", PI_SEQUENCE, PI_WARN,
+                                 "Handshake never completed", EXPFILL}},
+        {&ei_still_open, {"tcplife.expert.still_open", PI_SEQUENCE, PI_NOTE,
+                          "Connection still open at end of capture", EXPFILL}},
         {&ei_fin_changed, {"tcplife.expert.fin_changed", PI_SEQUENCE, PI_WARN,
                            "Second FIN at a different sequence number", EXPFILL}},
     };
@@ -149,15 +154,6 @@ void tlp_render_register(int proto)
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *em = expert_register_protocol(proto);
     expert_register_field_array(em, ei, array_length(ei));
-}
-
-/* "127.0.0.1:52749" or "[::1]:52749". */
-static const char *endpoint_str(packet_info *pinfo, const address *addr, guint16 port)
-{
-    const char *a = address_to_str(pinfo->pool, addr);
-    if (addr->type == AT_IPv6)
-        return wmem_strdup_printf(pinfo->pool, "[%s]:%u", a, port);
-    return wmem_strdup_printf(pinfo->pool, "%s:%u", a, port);
 }
 
 static void add_state_line(proto_tree *t, int hf, tvbuff_t *tvb, const char *who,
@@ -214,18 +210,7 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     if (r->data_len)
         proto_tree_add_uint(t, hf_data, tvb, 0, 0, r->data_len);
 
-    /* The endpoint lines name addresses: on this packet the client is the
-     * source when it sent it, else the destination. */
-    const char *cl = "", *sv = "";
-    if (visible) {
-        gboolean client_sent = r->sender == TL_CLIENT;
-        const address *ca = client_sent ? &pinfo->src : &pinfo->dst;
-        const address *sa = client_sent ? &pinfo->dst : &pinfo->src;
-        guint16 cp = client_sent ? (guint16)pinfo->srcport : (guint16)pinfo->destport;
-        guint16 sp = client_sent ? (guint16)pinfo->destport : (guint16)pinfo->srcport;
-        cl = endpoint_str(pinfo, ca, cp);
-        sv = endpoint_str(pinfo, sa, sp);
-    }
+    const char *cl = tlp_conn_endpoint(conn, TL_CLIENT), *sv = tlp_conn_endpoint(conn, TL_SERVER);
     add_state_line(t, hf_client_state, tvb, "Client", cl, r->state_before[0], r->state_after[0],
                    visible);
     add_state_line(t, hf_server_state, tvb, "Server", sv, r->state_before[1], r->state_after[1],
@@ -242,10 +227,8 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     /* Connection summary: as known now (first pass) or at the end (revisits). */
     proto_item *ci = NULL;
     proto_tree *ct = proto_tree_add_subtree(t, tvb, 0, 0, ett_conn, &ci, "Connection");
-    if (visible) {
-        proto_tree_add_string(ct, hf_conn_client, tvb, 0, 0, cl);
-        proto_tree_add_string(ct, hf_conn_server, tvb, 0, 0, sv);
-    }
+    proto_tree_add_string(ct, hf_conn_client, tvb, 0, 0, cl);
+    proto_tree_add_string(ct, hf_conn_server, tvb, 0, 0, sv);
     for (int i = 0; i < 3; i++)
         add_framenum(ct, hf_conn_hs[i], tvb, c->hs_frame[i]);
     for (int i = 0; i < 4; i++)
@@ -303,6 +286,15 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
         expert_add_info(pinfo, top, &ei_synack_bad_ack);
     if (r->anomalies & TL_A_FIN_CHANGED)
         expert_add_info(pinfo, top, &ei_fin_changed);
+
+    /* Known only once the whole capture was read (tshark -2, the GUI):
+     * said on the connection's last frame. */
+    if (PINFO_FD_VISITED(pinfo) && pinfo->num == c->last_frame) {
+        if (c->hs_frame[0] && !(c->cflags & TL_C_HANDSHAKE_DONE) && !c->rst_frame)
+            expert_add_info(pinfo, top, &ei_never_established);
+        if (c->phase != TL_PHASE_CLOSED && c->phase != TL_PHASE_RESET)
+            expert_add_info(pinfo, top, &ei_still_open);
+    }
 
     if (info_column) {
         char prefix[24];

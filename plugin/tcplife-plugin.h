@@ -22,7 +22,16 @@ typedef struct tlp_conn {
     tl_zeek zeek;     /* Zeek conn_state / history */
     address a_addr;   /* source of the first captured segment ("endpoint A") */
     guint16 a_port;
+    const char *dir_str[2]; /* "addr:port" of endpoint A (dir 0) and B, file scope */
+    guint32 http_exchanges;
 } tlp_conn;
+
+/* "addr:port" of the client or the server. */
+static inline const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role)
+{
+    guint8 dir = role == TL_CLIENT ? conn->core.client_dir : (guint8)!conn->core.client_dir;
+    return conn->dir_str[dir & 1];
+}
 
 /* What the glue keeps for a frame: computed once, replayed on revisits. */
 typedef struct tlp_frame {
@@ -47,12 +56,12 @@ void tlp_store_cleanup(void);
 tlp_frame *tlp_store_frame(guint32 frame_num, gboolean create);
 tlp_conn *tlp_store_conn(guint32 stream, gboolean create);
 
-/* render.c */
-typedef struct tlp_ids {
-    int proto;
-    gboolean info_column;
-} tlp_ids;
+/* stats.c */
+void tlp_stats_register(int proto);
+void tlp_stats_queue(packet_info *pinfo, const tlp_frame *f);
+void tlp_stats_update(guint32 stream, const tlp_conn *conn);
 
+/* render.c */
 void tlp_render_register(int proto);
 void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
                 const tlp_conn *conn, gboolean info_column);

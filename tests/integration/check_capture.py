@@ -147,6 +147,41 @@ def filter_frames(capture, build, expr):
     return {int(x) for x in out.split()}
 
 
+def expected_conns(expected, flags):
+    """Per stream, what the connection summary must say, derived from the
+    per-frame table: first frame of each step and of the first RST, closer."""
+    conns = {}
+    for frame in sorted(expected):
+        e = expected[frame]
+        c = conns.setdefault(e["stream"], {"hs": [0, 0, 0], "td": [0, 0, 0, 0], "rst": 0,
+                                           "closer": "none"})
+        if e["hs"] and not c["hs"][int(e["hs"]) - 1]:
+            c["hs"][int(e["hs"]) - 1] = frame
+        for step in filter(None, e["td"].split(",")):
+            if not c["td"][int(step) - 1]:
+                c["td"][int(step) - 1] = frame
+                if step == "1":
+                    c["closer"] = e["sender"]
+        if e["phase"] == "reset" and not c["rst"]:
+            c["rst"] = frame
+        if frame in flags.get("tcplife.simultaneous_close", set()):
+            c["closer"] = "both"
+    return conns
+
+
+def stats_rows(capture, build, two_pass):
+    args = ["-q", "-z", "tcplife,conns"] + (["-2"] if two_pass else [])
+    out, err = tshark_read(capture, args, build)
+    rows = {}
+    for line in out.splitlines():
+        cells = [x.strip() for x in line.split("|")]
+        if len(cells) >= 16 and cells[0].isdigit():
+            rows[cells[0]] = {"client": cells[1], "server": cells[2], "closer": cells[5],
+                              "hs": [int(x) for x in cells[6:9]],
+                              "td": [int(x) for x in cells[9:13]], "rst": int(cells[13])}
+    return rows, out, err
+
+
 def count_problems(capture, build, with_plugin):
     args = ["-T", "fields", "-e", "_ws.malformed", "-e", "_ws.expert.message", "-E",
             "occurrence=a"]
@@ -224,6 +259,25 @@ def main():
         checks += 1
         if want != got:
             failures.append("filter %r: expected %s, got %s" % (expr, sorted(want), sorted(got)))
+
+    # The per-connection table, single pass and -2, against the summary the
+    # per-frame table implies.
+    want_conns = expected_conns(expected, flags)
+    rows1, text1, e1 = stats_rows(a.capture, a.build, False)
+    rows2, text2, e2 = stats_rows(a.capture, a.build, True)
+    checks += 2
+    if text1 != text2 or e1.strip() or e2.strip():
+        failures.append("-z tcplife,conns differs between one and two passes (or stderr)")
+    if set(rows2) != set(want_conns):
+        failures.append("-z tcplife,conns streams %s, expected %s" % (sorted(rows2),
+                                                                       sorted(want_conns)))
+    for stream, want in sorted(want_conns.items()):
+        got = rows2.get(stream, {})
+        for key in ("hs", "td", "rst", "closer"):
+            checks += 1
+            if got.get(key) != want[key]:
+                failures.append("stream %s %s: expected %s, got %s" % (stream, key, want[key],
+                                                                      got.get(key)))
 
     with_p = (sum(1 for r in one.values() if r.get("_ws.malformed")),
               err1.count("Dissector bug"))

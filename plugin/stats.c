@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The per-connection table (SPEC §7): `tshark -z tcplife,conns[,FILTER]`
+ * and the same table under the GUI's Statistics menu, through Wireshark's
+ * stat-table API.
+ *
+ * A connection gets a row when one of its segments passes the tap (and the
+ * optional filter). Its cells are then rewritten from the connection's
+ * record on every later segment of that connection, filtered or not, so a
+ * single pass ends with the same rows as `-2`, whose second pass already
+ * sees the whole capture.
+ */
+#include <wireshark.h>
+
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+
+#include "tcplife-plugin.h"
+
+enum {
+    COL_STREAM,
+    COL_CLIENT,
+    COL_SERVER,
+    COL_STATE,
+    COL_HISTORY,
+    COL_CLOSER,
+    COL_HS1,
+    COL_HS2,
+    COL_HS3,
+    COL_TD1,
+    COL_TD2,
+    COL_TD3,
+    COL_TD4,
+    COL_RST,
+    COL_DURATION,
+    COL_HTTP,
+    N_COLS
+};
+
+static stat_tap_table_item fields[N_COLS] = {
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Stream", "%6u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%-22s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%-22s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "State", "%-6s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "History", "%-12s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Closer", "%-6s"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "HS1", "%5u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "HS2", "%5u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "HS3", "%5u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "TD1", "%5u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "TD2", "%5u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "TD3", "%5u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "TD4", "%5u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "RST", "%5u"},
+    {TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Duration", "%10.6f"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "HTTP", "%4u"},
+};
+
+static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
+
+/* A table in use, and which of its rows holds which stream. */
+typedef struct live_table {
+    stat_tap_table *table;
+    GHashTable *rows; /* stream + 1 -> row + 1 */
+} live_table;
+
+static GPtrArray *live; /* of live_table* */
+static int tap_id = -1;
+static const char table_name[] = "TCP connections";
+
+static live_table *find_live(const stat_tap_table *table)
+{
+    for (guint i = 0; live && i < live->len; i++) {
+        live_table *lt = g_ptr_array_index(live, i);
+        if (lt->table == table)
+            return lt;
+    }
+    return NULL;
+}
+
+static void forget_table(const stat_tap_table *table)
+{
+    live_table *lt = find_live(table);
+    if (lt) {
+        g_hash_table_destroy(lt->rows);
+        g_ptr_array_remove(live, lt);
+        g_free(lt);
+    }
+}
+
+static void set_uint(stat_tap_table *t, guint row, guint col, guint v)
+{
+    stat_tap_table_item_type *it = stat_tap_get_field_data(t, row, col);
+    it->value.uint_value = v;
+    stat_tap_set_field_data(t, row, col, it);
+}
+
+static void set_string(stat_tap_table *t, guint row, guint col, const char *s)
+{
+    stat_tap_table_item_type *it = stat_tap_get_field_data(t, row, col);
+    if (it->value.string_value && strcmp(it->value.string_value, s) == 0)
+        return;
+    g_free((char *)it->value.string_value);
+    it->value.string_value = g_strdup(s);
+    stat_tap_set_field_data(t, row, col, it);
+}
+
+static void fill_row(stat_tap_table *t, guint row, guint32 stream, const tlp_conn *conn)
+{
+    const tl_conn *c = &conn->core;
+    set_uint(t, row, COL_STREAM, stream);
+    set_string(t, row, COL_CLIENT, tlp_conn_endpoint(conn, TL_CLIENT));
+    set_string(t, row, COL_SERVER, tlp_conn_endpoint(conn, TL_SERVER));
+    set_string(t, row, COL_STATE, tl_zeek_conn_state(&conn->zeek));
+    set_string(t, row, COL_HISTORY, tl_zeek_history(&conn->zeek));
+    set_string(t, row, COL_CLOSER, tl_closer_name(c->closer));
+    for (guint i = 0; i < 3; i++)
+        set_uint(t, row, COL_HS1 + i, c->hs_frame[i]);
+    for (guint i = 0; i < 4; i++)
+        set_uint(t, row, COL_TD1 + i, c->td_frame[i]);
+    set_uint(t, row, COL_RST, c->rst_frame);
+    stat_tap_table_item_type *it = stat_tap_get_field_data(t, row, COL_DURATION);
+    it->value.float_value = (double)(c->last_time_us - c->first_time_us) / 1e6;
+    stat_tap_set_field_data(t, row, COL_DURATION, it);
+    set_uint(t, row, COL_HTTP, conn->http_exchanges);
+}
+
+static guint add_row(live_table *lt, guint32 stream)
+{
+    stat_tap_table_item_type items[N_COLS];
+    memset(items, 0, sizeof items);
+    for (guint i = 0; i < N_COLS; i++)
+        items[i].type = fields[i].type;
+    for (guint i = 0; i < N_COLS; i++)
+        if (items[i].type == TABLE_ITEM_STRING)
+            items[i].value.string_value = g_strdup("");
+    guint row = lt->table->num_elements;
+    stat_tap_init_table_row(lt->table, row, N_COLS, items);
+    g_hash_table_insert(lt->rows, GUINT_TO_POINTER(stream + 1), GUINT_TO_POINTER(row + 1));
+    return row;
+}
+
+void tlp_stats_update(guint32 stream, const tlp_conn *conn)
+{
+    for (guint i = 0; live && i < live->len; i++) {
+        live_table *lt = g_ptr_array_index(live, i);
+        gpointer row = g_hash_table_lookup(lt->rows, GUINT_TO_POINTER(stream + 1));
+        if (row)
+            fill_row(lt->table, GPOINTER_TO_UINT(row) - 1, stream, conn);
+    }
+}
+
+void tlp_stats_queue(packet_info *pinfo, const tlp_frame *f)
+{
+    if (have_tap_listener(tap_id))
+        tap_queue_packet(tap_id, pinfo, f);
+}
+
+static void table_init(stat_tap_table_ui *ui)
+{
+    stat_tap_table *table = stat_tap_find_table(ui, table_name);
+    if (!table) {
+        table = stat_tap_init_table(table_name, N_COLS, 0, NULL);
+        stat_tap_add_table(ui, table);
+    }
+    if (!live)
+        live = g_ptr_array_new();
+    if (!find_live(table)) {
+        live_table *lt = g_new0(live_table, 1);
+        lt->table = table;
+        lt->rows = g_hash_table_new(g_direct_hash, g_direct_equal);
+        g_ptr_array_add(live, lt);
+    }
+}
+
+static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_,
+                                      epan_dissect_t *edt _U_, const void *data,
+                                      tap_flags_t flags _U_)
+{
+    stat_data_t *sd = (stat_data_t *)tapdata;
+    const tlp_frame *f = (const tlp_frame *)data;
+    stat_tap_table *table = g_array_index(sd->stat_tap_data->tables, stat_tap_table *, 0);
+    live_table *lt = find_live(table);
+    guint32 stream = f->stream_plus1 - 1;
+    const tlp_conn *conn = tlp_store_conn(stream, FALSE);
+    if (!lt || !conn)
+        return TAP_PACKET_DONT_REDRAW;
+    gpointer row = g_hash_table_lookup(lt->rows, GUINT_TO_POINTER(stream + 1));
+    guint r = row ? GPOINTER_TO_UINT(row) - 1 : add_row(lt, stream);
+    fill_row(table, r, stream, conn);
+    return TAP_PACKET_REDRAW;
+}
+
+static void table_reset(stat_tap_table *table)
+{
+    live_table *lt = find_live(table);
+    if (lt)
+        g_hash_table_remove_all(lt->rows);
+    for (guint row = 0; row < table->num_elements; row++)
+        for (guint col = 0; col < table->num_fields; col++) {
+            stat_tap_table_item_type *it = stat_tap_get_field_data(table, row, col);
+            if (it->type == TABLE_ITEM_STRING) {
+                g_free((char *)it->value.string_value);
+                it->value.string_value = NULL;
+            }
+        }
+    table->num_elements = 0;
+}
+
+/* Called as the GUI or TShark frees a table: the table is going away. */
+static void table_free_item(stat_tap_table *table, guint row _U_, guint column,
+                            stat_tap_table_item_type *field)
+{
+    forget_table(table);
+    if (fields[column].type == TABLE_ITEM_STRING) {
+        g_free((char *)field->value.string_value);
+        field->value.string_value = NULL;
+    }
+}
+
+void tlp_stats_register(int proto)
+{
+    static stat_tap_table_ui ui = {
+        REGISTER_STAT_GROUP_GENERIC,
+        "TCP Connection Lifecycle",
+        "tcplife",
+        "tcplife,conns",
+        table_init,
+        table_packet,
+        table_reset,
+        table_free_item,
+        NULL,
+        N_COLS,
+        fields,
+        G_N_ELEMENTS(params),
+        params,
+        NULL,
+        0,
+    };
+    tap_id = register_tap("tcplife");
+    (void)proto;
+    register_stat_tap_table_ui(&ui);
+}
