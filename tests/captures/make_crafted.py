@@ -319,6 +319,15 @@ def synack_rst():
     return f.pkts
 
 
+def syn_unanswered():
+    # Nobody answers: the client retransmits its SYN (RFC 6298 back-off).
+    f = Flow(0x4D00, 0)
+    f.send("c", "S", win=64240)                           # 1 SYN
+    f.send("c", "S", seq=0, win=64240, dt=1.0)           # 2 SYN again
+    f.send("c", "S", seq=0, win=64240, dt=2.0)           # 3 SYN again
+    return f.pkts
+
+
 CAPTURES = {
     "crafted_simultaneous_open": simultaneous_open,
     "crafted_simultaneous_close": simultaneous_close,
@@ -338,6 +347,7 @@ CAPTURES = {
     "crafted_ipv6": ipv6,
     "crafted_refused_retry": refused_retry,
     "crafted_synack_rst": synack_rst,
+    "crafted_syn_unanswered": syn_unanswered,
 }
 
 if __name__ == "__main__":

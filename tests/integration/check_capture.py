@@ -279,6 +279,41 @@ def main():
                 failures.append("stream %s %s: expected %s, got %s" % (stream, key, want[key],
                                                                       got.get(key)))
 
+    # Whole-capture judgements (two passes): complete, and the expert infos
+    # said on a connection's last frame.
+    last = {}
+    for frame, e in expected.items():
+        last[e["stream"]] = max(frame, last.get(e["stream"], 0))
+    reached = {e["stream"] for e in expected.values()
+               if e["phase"] in ("established", "closing")}
+    out, _ = tshark_read(a.capture, ["-2", "-T", "fields", "-e", "frame.number", "-e",
+                                     "tcp.stream", "-e", "tcplife.conn.complete"], a.build)
+    complete = {}
+    for line in out.splitlines():
+        cols = line.split("\t")
+        if len(cols) == 3 and cols[1]:
+            complete[cols[1]] = cols[2] in ("1", "True")
+    for stream, c in want_conns.items():
+        want = all(c["hs"]) and all(c["td"]) and not c["rst"]
+        checks += 1
+        if complete.get(stream) != want:
+            failures.append("stream %s complete: expected %s, got %s"
+                            % (stream, want, complete.get(stream)))
+    for expr, pred in (
+            ("tcplife.expert.handshake_incomplete",
+             lambda st: st not in reached and not want_conns[st]["rst"]
+             and want_conns[st]["hs"][0]),
+            ("tcplife.expert.still_open",
+             lambda st: expected[last[st]]["phase"] not in ("closed", "reset"))):
+        want = {last[st] for st in last if pred(st)}
+        out, _ = tshark_read(a.capture, ["-2", "-Y", expr, "-T", "fields", "-e",
+                                         "frame.number"], a.build)
+        got = {int(x) for x in out.split()}
+        checks += 1
+        if want != got:
+            failures.append("-2 filter %r: expected %s, got %s" % (expr, sorted(want),
+                                                                 sorted(got)))
+
     with_p = (sum(1 for r in one.values() if r.get("_ws.malformed")),
               err1.count("Dissector bug"))
     without_p = count_problems(a.capture, a.build, False)
