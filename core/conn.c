@@ -413,6 +413,9 @@ void tl_conn_segment(tl_conn *c, const tl_segment *s, tl_result *r)
     bool syn = f & TL_TH_SYN, ack = f & TL_TH_ACK, rst = f & TL_TH_RST, fin = f & TL_TH_FIN;
     bool ended = (c->cflags & (TL_C_RESET | TL_C_TEARDOWN_DONE)) != 0;
 
+    /* Before any reopening: the tree shows e.g. TIME-WAIT -> SYN-SENT. */
+    r->state_before[0] = c->ep[0].state;
+    r->state_before[1] = c->ep[1].state;
     if (syn && !ack && !rst && !fin && ended)
         reopen(c, s, r);
 
@@ -423,14 +426,13 @@ void tl_conn_segment(tl_conn *c, const tl_segment *s, tl_result *r)
     r->sender = (uint8_t)sender;
     r->data_len = s->len;
     r->flags = (uint16_t)((syn ? TL_F_SYN : 0) | (fin ? TL_F_FIN : 0) | (rst ? TL_F_RST : 0));
-    r->state_before[0] = c->ep[0].state;
-    r->state_before[1] = c->ep[1].state;
 
     c->segments++;
     c->last_frame = s->frame;
     c->last_time_us = s->time_us;
 
-    if ((syn && (fin || rst)) || (f & (TL_TH_SYN | TL_TH_ACK | TL_TH_RST | TL_TH_FIN)) == 0) {
+    bool bogus = (syn && (fin || rst)) || (f & (TL_TH_SYN | TL_TH_ACK | TL_TH_RST | TL_TH_FIN)) == 0;
+    if (bogus) {
         /* SYN+FIN, SYN+RST or no control bit at all: scans and corruption,
          * which no stack in a real connection sends. Noted, not believed. */
         r->anomalies |= TL_A_BOGUS_FLAGS;
@@ -462,7 +464,9 @@ void tl_conn_segment(tl_conn *c, const tl_segment *s, tl_result *r)
     if (r->state_after[0] != r->state_before[0] || r->state_after[1] != r->state_before[1])
         r->flags |= TL_F_STATE_CHANGE;
 
-    c->phase = (uint8_t)next_phase(c, s, ended, was_reset);
+    /* A segment not believed leaves the phase where it was. */
+    if (!bogus)
+        c->phase = (uint8_t)next_phase(c, s, ended, was_reset);
     r->phase = c->phase;
 
     if ((c->cflags & TL_C_SIM_OPEN) && !(cflags_before & TL_C_SIM_OPEN))
