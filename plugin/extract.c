@@ -88,6 +88,12 @@ gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out)
     s->flags = tvb_get_guint8(t, o + 13);
     s->win = tvb_get_ntohs(t, o + 14);
     s->len = fvalue_get_uinteger(TLP_FI_VALUE(len));
+
+    /* The payload starts after the header's own length (data offset). */
+    int payload_off = o + ((tvb_get_guint8(t, o + 12) >> 4) * 4);
+    int avail = tvb_captured_length_remaining(t, payload_off);
+    out->captured = avail > 0 ? MIN((guint32)avail, s->len) : 0;
+    out->payload = out->captured ? tvb_get_ptr(t, payload_off, (gint)out->captured) : NULL;
     s->time_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
     return TRUE;
 }

@@ -32,6 +32,7 @@ WS_DLL_PUBLIC void plugin_register(void);
 static int proto_tcplife = -1;
 static dissector_handle_t tcplife_handle;
 static tlp_pref_bool pref_info_column = TRUE;
+static tlp_pref_bool pref_http_only = FALSE;
 
 static dissector_table_t tcp_port_table;
 static dissector_handle_t http_handle;
@@ -88,6 +89,7 @@ static tlp_frame *first_pass(proto_tree *tree, packet_info *pinfo)
     tlp_frame *f = tlp_store_frame(pinfo->num, TRUE);
     tl_conn_segment(&conn->core, &p.seg, &f->r);
     tl_zeek_segment(&conn->zeek, &p.seg);
+    tlp_http_first_pass(conn, &p, &f->r);
     f->stream_plus1 = p.stream + 1;
     tlp_stats_update(p.stream, conn);
     return f;
@@ -102,6 +104,10 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         return 0;
     const tlp_conn *conn = tlp_store_conn(f->stream_plus1 - 1, FALSE);
     if (!conn)
+        return 0;
+    /* As far as is known now: a single pass starts annotating a connection
+     * at its first HTTP payload, revisits from its first segment. */
+    if (pref_http_only && !tlp_conn_is_http(conn))
         return 0;
     tlp_render(tvb, pinfo, tree, f, conn, pref_info_column);
     tlp_stats_queue(pinfo, f);
@@ -124,12 +130,18 @@ static void proto_register_tcplife(void)
 {
     proto_tcplife = proto_register_protocol("TCP Connection Lifecycle", "TCPLife", "tcplife");
     tlp_render_register(proto_tcplife);
+    tlp_render_http_register(proto_tcplife);
     tlp_stats_register(proto_tcplife);
 
     module_t *m = prefs_register_protocol(proto_tcplife, NULL);
     prefs_register_bool_preference(m, "info_column", "Prefix the Info column",
                                    "Prefix the Info column with [HS n/3], [TD n/4] or [RST]",
                                    &pref_info_column);
+
+    prefs_register_bool_preference(m, "http_only", "Only connections carrying HTTP",
+                                   "Annotate only connections that carry HTTP (or a WebSocket "
+                                   "upgraded from it)",
+                                   &pref_http_only);
 
     register_init_routine(tcplife_init);
     register_cleanup_routine(tcplife_cleanup);

@@ -19,7 +19,7 @@ static int hf_sim_open = -1, hf_sim_close = -1;
 static int hf_conn_client = -1, hf_conn_server = -1, hf_conn_hs[3] = {-1, -1, -1};
 static int hf_conn_td[4] = {-1, -1, -1, -1}, hf_conn_reset = -1, hf_conn_closer = -1;
 static int hf_conn_complete = -1, hf_conn_duration = -1;
-static int hf_conn_zeek_state = -1, hf_conn_zeek_history = -1;
+static int hf_conn_zeek_state = -1, hf_conn_zeek_history = -1, hf_conn_http = -1;
 static gint ett_tcplife = -1, ett_conn = -1;
 static int proto_tcplife = -1;
 
@@ -107,6 +107,8 @@ void tlp_render_register(int proto)
                                NULL, 0x0, "Zeek conn.log conn_state", HFILL}},
         {&hf_conn_zeek_history, {"Zeek history", "tcplife.conn.history", FT_STRING, BASE_NONE,
                                  NULL, 0x0, "Zeek conn.log history", HFILL}},
+        {&hf_conn_http, {"HTTP exchanges", "tcplife.conn.http_exchanges", FT_UINT32, BASE_DEC,
+                         NULL, 0x0, "HTTP request/response pairs seen", HFILL}},
         {&hf_conn_duration, {"Duration", "tcplife.conn.duration", FT_RELATIVE_TIME, BASE_NONE,
                              NULL, 0x0, "First to last segment of the connection", HFILL}},
     };
@@ -188,13 +190,16 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     const tl_result *r = &f->r;
     const tl_conn *c = &conn->core;
     gboolean visible = tree && PTREE_DATA(tree)->visible;
-    char label[128];
+    char label[512];
+    const tlp_http_frame *hf = tlp_http_frame_get(pinfo->num);
 
     proto_item *top = proto_tree_add_item(tree, proto_tcplife, tvb, 0, 0, ENC_NA);
     proto_tree *t = proto_item_add_subtree(top, ett_tcplife);
     gboolean want_label = visible || proto_field_is_referenced(tree, hf_label);
     if (want_label) {
         tl_format_label(r, label, sizeof label);
+        if (hf)
+            tlp_render_http_label(hf, label, sizeof label);
         proto_item_append_text(top, ": %s", label);
     }
 
@@ -224,6 +229,9 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     add_flag(t, hf_sim_open, tvb, r->flags & TL_F_SIMULTANEOUS_OPEN);
     add_flag(t, hf_sim_close, tvb, r->flags & TL_F_SIMULTANEOUS_CLOSE);
 
+    if (hf)
+        tlp_render_http(tvb, pinfo, t, hf);
+
     /* Connection summary: as known now (first pass) or at the end (revisits). */
     proto_item *ci = NULL;
     proto_tree *ct = proto_tree_add_subtree(t, tvb, 0, 0, ett_conn, &ci, "Connection");
@@ -243,6 +251,7 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     gint64 us = c->last_time_us - c->first_time_us;
     nstime_t dur = {(time_t)(us / 1000000), (int)(us % 1000000) * 1000};
     proto_tree_add_time(ct, hf_conn_duration, tvb, 0, 0, &dur);
+    proto_tree_add_uint(ct, hf_conn_http, tvb, 0, 0, conn->http_exchanges);
 
     /* Expert info: each at the frame where it becomes known. */
     proto_item *at = step_item ? step_item : top;

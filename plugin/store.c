@@ -14,6 +14,7 @@ static guint32 conns_cap;
 
 void tlp_store_init(void)
 {
+    tlp_http_reset();
     frames = NULL;
     frames_cap = 0;
     conns = NULL;
@@ -22,8 +23,11 @@ void tlp_store_init(void)
 
 void tlp_store_cleanup(void)
 {
-    for (guint32 i = 0; i < conns_cap; i++)
+    for (guint32 i = 0; i < conns_cap; i++) {
+        if (conns[i])
+            g_free(conns[i]->http);
         g_free(conns[i]);
+    }
     g_free(conns);
     g_free(frames);
     tlp_store_init();

@@ -14,6 +14,7 @@
 #include <epan/packet.h>
 
 #include "tcplife/tcplife.h"
+#include "tcplife/http.h"
 #include "tcplife/zeek.h"
 
 /* What the glue keeps for a connection (one per tcp.stream). */
@@ -24,7 +25,15 @@ typedef struct tlp_conn {
     guint16 a_port;
     const char *dir_str[2]; /* "addr:port" of endpoint A (dir 0) and B, file scope */
     guint32 http_exchanges;
+    tl_http *http;          /* allocated at the first payload */
+    wmem_map_t *http_msgs;  /* (exchange, kind) -> message record, file scope */
 } tlp_conn;
+
+static inline gboolean tlp_conn_is_http(const tlp_conn *conn)
+{
+    tl_app app = conn->http ? tl_http_conn_app(conn->http) : TL_APP_NONE;
+    return app == TL_APP_HTTP || app == TL_APP_WEBSOCKET;
+}
 
 /* "addr:port" of the client or the server. */
 static inline const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role)
@@ -43,7 +52,9 @@ typedef struct tlp_frame {
 typedef struct tlp_packet {
     tl_segment seg;
     guint32 stream;
-    gboolean truncated; /* header not fully captured: nothing inferred */
+    gboolean truncated;     /* header not fully captured: nothing inferred */
+    const guint8 *payload;  /* captured payload bytes (NULL if none) */
+    guint32 captured;       /* how many of seg.len bytes were captured */
 } tlp_packet;
 
 void tlp_extract_register_fields(void);
@@ -56,6 +67,30 @@ void tlp_store_cleanup(void);
 tlp_frame *tlp_store_frame(guint32 frame_num, gboolean create);
 tlp_conn *tlp_store_conn(guint32 stream, gboolean create);
 
+/* http.c */
+struct tlp_http_msg;
+typedef struct tlp_http_piece {
+    struct tlp_http_msg *msg;
+    const char *summary_then; /* as known when the frame was first read */
+    guint32 pdu_frame_then;
+    guint32 exchange, part;
+    guint16 flags; /* TL_HTTP_P_* */
+    guint8 kind;   /* tl_http_msg */
+} tlp_http_piece;
+
+typedef struct tlp_http_frame {
+    guint8 app; /* tl_app */
+    guint8 n;
+    tlp_http_piece piece[];
+} tlp_http_frame;
+
+void tlp_http_reset(void);
+void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r);
+const tlp_http_frame *tlp_http_frame_get(guint32 frame_num);
+const char *tlp_http_piece_summary(const tlp_http_piece *pc, gboolean revisit);
+guint32 tlp_http_piece_pdu_frame(const tlp_http_piece *pc, gboolean revisit);
+guint32 tlp_http_piece_parts(const tlp_http_piece *pc);
+
 /* stats.c */
 void tlp_stats_register(int proto);
 void tlp_stats_queue(packet_info *pinfo, const tlp_frame *f);
@@ -65,5 +100,9 @@ void tlp_stats_update(guint32 stream, const tlp_conn *conn);
 void tlp_render_register(int proto);
 void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
                 const tlp_conn *conn, gboolean info_column);
+void tlp_render_http_register(int proto);
+void tlp_render_http_label(const tlp_http_frame *hf, char *buf, size_t size);
+void tlp_render_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                     const tlp_http_frame *hf);
 
 #endif

@@ -65,6 +65,12 @@ def tshark_read(capture, extra, build):
     return run(["-r", STAGED[capture]] + extra, build)
 
 
+def cleanup():
+    for copy in STAGED.values():
+        shutil.rmtree(os.path.dirname(copy), ignore_errors=True)
+    STAGED.clear()
+
+
 def value_names(build):
     out, _ = run(["-G", "values"], build)
     LOADED[build] = True
@@ -322,8 +328,7 @@ def main():
         failures.append("malformed/dissector bug: with plugin %s, without %s" % (with_p,
                                                                                without_p))
 
-    for copy in STAGED.values():
-        shutil.rmtree(os.path.dirname(copy), ignore_errors=True)
+    cleanup()
     name = os.path.basename(a.capture)
     for f in failures:
         print("FAIL %s: %s" % (name, f))

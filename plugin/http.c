@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * HTTP over TCP (SPEC §5): feeds each segment's payload to the core's
+ * HTTP tracker on the first pass and keeps what it says.
+ *
+ * Per message (exchange, request/response) a record that later segments
+ * complete: its summary text, the frame where its headers end (the PDU
+ * frame) and how many segments it took. Per frame with HTTP payload, the
+ * pieces it carries, each pointing at its message record. A single pass
+ * shows what was known when the frame was read; revisits (tshark -2, the
+ * GUI) also show what only later frames told.
+ */
+#include "tcplife-plugin.h"
+
+typedef struct tlp_http_msg {
+    const char *summary; /* file scope, NULL until the start line is complete */
+    guint32 pdu_frame;   /* 0 until the headers end */
+    guint32 parts;       /* segments of the message, once it ended */
+} tlp_http_msg;
+
+static wmem_map_t *frames; /* frame number -> tlp_http_frame* */
+
+void tlp_http_reset(void)
+{
+    frames = NULL; /* it lived in file scope, now gone */
+}
+
+const tlp_http_frame *tlp_http_frame_get(guint32 frame_num)
+{
+    return frames ? wmem_map_lookup(frames, GUINT_TO_POINTER(frame_num)) : NULL;
+}
+
+/* The message record for (exchange, kind): a piece that starts a message
+ * starts a new record (an interim 100 Continue and the final 200 OK share
+ * an exchange), later pieces continue the latest one. */
+static tlp_http_msg *message(tlp_conn *conn, guint32 exchange, guint8 kind, gboolean starts)
+{
+    if (!conn->http_msgs)
+        conn->http_msgs = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    gpointer key = GUINT_TO_POINTER(exchange * 2u + kind);
+    tlp_http_msg *m = wmem_map_lookup(conn->http_msgs, key);
+    if (!m || starts) {
+        m = wmem_new0(wmem_file_scope(), tlp_http_msg);
+        wmem_map_insert(conn->http_msgs, key, m);
+    }
+    return m;
+}
+
+void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r)
+{
+    const tl_segment *s = &p->seg;
+    int from_client = r->sender == TL_CLIENT;
+
+    if (s->len > 0 && !(s->flags & TL_TH_RST)) {
+        if (!conn->http) {
+            conn->http = g_new(tl_http, 1);
+            tl_http_init(conn->http);
+        }
+        /* Data on a SYN (TCP Fast Open) starts after the SYN's number. */
+        guint32 seq = s->seq + ((s->flags & TL_TH_SYN) ? 1u : 0u);
+        tl_http_result res;
+        tl_http_segment(conn->http, from_client, seq, p->payload, s->len, p->captured, &res);
+        if (res.app != TL_APP_NONE) {
+            if (!frames)
+                frames = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+            tlp_http_frame *hf = wmem_alloc0(wmem_file_scope(), sizeof *hf +
+                                             res.n * sizeof hf->piece[0]);
+            hf->app = res.app;
+            hf->n = res.n;
+            for (guint i = 0; i < res.n; i++) {
+                const tl_http_piece *pc = &res.piece[i];
+                gboolean starts = (pc->flags & TL_HTTP_P_START) && !(pc->flags & TL_HTTP_P_REPEAT);
+                tlp_http_msg *m = message(conn, pc->exchange, pc->kind, starts);
+                if ((pc->flags & TL_HTTP_P_SUMMARY) && !m->summary)
+                    m->summary = wmem_strdup(wmem_file_scope(), pc->summary);
+                if ((pc->flags & TL_HTTP_P_HEADERS_END) && !m->pdu_frame)
+                    m->pdu_frame = s->frame;
+                if (pc->flags & TL_HTTP_P_END)
+                    m->parts = pc->part;
+                tlp_http_piece *out = &hf->piece[i];
+                out->msg = m;
+                out->exchange = pc->exchange;
+                out->part = pc->part;
+                out->flags = pc->flags;
+                out->kind = pc->kind;
+                out->summary_then = m->summary;
+                out->pdu_frame_then = m->pdu_frame;
+            }
+            wmem_map_insert(frames, GUINT_TO_POINTER(s->frame), hf);
+        }
+    }
+    if ((s->flags & TL_TH_FIN) && conn->http) {
+        tl_http_piece ended;
+        if (tl_http_fin(conn->http, from_client, &ended) != TL_HTTP_FIN_NONE)
+            message(conn, ended.exchange, ended.kind, FALSE)->parts = ended.part;
+    }
+    conn->http_exchanges = conn->http ? tl_http_exchanges(conn->http) : 0;
+}
+
+const char *tlp_http_piece_summary(const tlp_http_piece *pc, gboolean revisit)
+{
+    return revisit && pc->msg->summary ? pc->msg->summary : pc->summary_then;
+}
+
+guint32 tlp_http_piece_pdu_frame(const tlp_http_piece *pc, gboolean revisit)
+{
+    return revisit ? pc->msg->pdu_frame : pc->pdu_frame_then;
+}
+
+guint32 tlp_http_piece_parts(const tlp_http_piece *pc)
+{
+    return pc->msg->parts;
+}
