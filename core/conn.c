@@ -252,6 +252,21 @@ static void on_ack(tl_conn *c, const tl_segment *s, tl_result *r, tl_role sender
     }
     tx->win = s->win;
 
+    /* A client in SYN-SENT sending a plain ACK (its SYN already counted in
+     * its sequence number) proves it got the server's SYN+ACK, uncaptured
+     * (one direction missing from the capture): the server's SYN is the
+     * one this acks (RFC 9293 §3.5, step 2 of Figure 6). */
+    if (sender == TL_CLIENT && HAS(tx, TL_E_SYN_SENT) && !HAS(tx, TL_E_SYN_RCVD) &&
+        !HAS(rx, TL_E_SYN_SENT) && !(s->flags & TL_TH_SYN) && tl_seq_lt(tx->isn, s->seq)) {
+        SET(rx, TL_E_SYN_SENT);
+        SET(rx, TL_E_SEQ_KNOWN);
+        rx->isn = ack - 1u;
+        rx->next_seq = ack;
+        SET(tx, TL_E_SYN_RCVD);
+        SET(tx, TL_E_SYN_ACKED);
+        r->flags |= TL_F_INFERRED_SYNACK;
+    }
+
     /* An ack exactly one past everything the peer sent, with no FIN seen
      * from it: the peer's FIN is on its way but not yet captured. Read it as
      * that FIN (RFC 9293 §3.4: a FIN takes one sequence number). */
@@ -464,9 +479,12 @@ void tl_conn_segment(tl_conn *c, const tl_segment *s, tl_result *r)
     if (r->state_after[0] != r->state_before[0] || r->state_after[1] != r->state_before[1])
         r->flags |= TL_F_STATE_CHANGE;
 
-    /* A segment not believed leaves the phase where it was. */
+    /* A segment not believed leaves the phase where it was, except that
+     * only an RST is phase reset: what follows one is closed. */
     if (!bogus)
         c->phase = (uint8_t)next_phase(c, s, ended, was_reset);
+    else if (c->phase == TL_PHASE_RESET)
+        c->phase = TL_PHASE_CLOSED;
     r->phase = c->phase;
 
     if ((c->cflags & TL_C_SIM_OPEN) && !(cflags_before & TL_C_SIM_OPEN))

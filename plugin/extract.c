@@ -66,10 +66,14 @@ gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out)
         return FALSE;
     field_info *stream = first_finfo(tree, hf_tcp_stream);
     field_info *len = first_finfo(tree, hf_tcp_len);
-    if (!stream)
-        return FALSE;
 
     memset(out, 0, sizeof *out);
+    if (!stream) {
+        /* TCP stopped before it could name the connection (header cut). */
+        out->stream = TLP_NO_STREAM;
+        out->truncated = TRUE;
+        return TRUE;
+    }
     out->stream = fvalue_get_uinteger(TLP_FI_VALUE(stream));
     /* The fixed header up to the window: 16 bytes (RFC 9293 §3.1). */
     if (!len || tvb_captured_length_remaining(tcp->ds_tvb, tcp->start) < 16) {

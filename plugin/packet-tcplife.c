@@ -72,8 +72,16 @@ static guint8 direction(tlp_conn *conn, const tl_segment *s, packet_info *pinfo)
 static tlp_frame *first_pass(proto_tree *tree, packet_info *pinfo)
 {
     tlp_packet p;
-    if (!tlp_extract(tree, pinfo, &p) || p.truncated)
+    if (!tlp_extract(tree, pinfo, &p))
         return NULL;
+    if (p.truncated) {
+        /* Say so rather than stay silent; the connection learns nothing. */
+        tlp_frame *f = tlp_store_frame(pinfo->num, TRUE);
+        memset(&f->r, 0, sizeof f->r);
+        f->r.anomalies = TL_A_UNREADABLE;
+        f->stream_plus1 = p.stream == TLP_NO_STREAM ? TLP_NO_STREAM : p.stream + 1;
+        return f;
+    }
 
     tlp_conn *conn = tlp_store_conn(p.stream, TRUE);
     if (conn->core.segments == 0) {
@@ -102,6 +110,10 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         f = first_pass(tree, pinfo);
     if (!f)
         return 0;
+    if (f->r.anomalies & TL_A_UNREADABLE) {
+        tlp_render_unreadable(tvb, pinfo, tree, f);
+        return tvb_captured_length(tvb);
+    }
     const tlp_conn *conn = tlp_store_conn(f->stream_plus1 - 1, FALSE);
     if (!conn)
         return 0;

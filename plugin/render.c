@@ -31,6 +31,7 @@ static expert_field ei_after_close = EI_INIT, ei_inferred_fin = EI_INIT;
 static expert_field ei_reopened = EI_INIT, ei_role_conflict = EI_INIT;
 static expert_field ei_synack_bad_ack = EI_INIT, ei_fin_changed = EI_INIT;
 static expert_field ei_never_established = EI_INIT, ei_still_open = EI_INIT;
+static expert_field ei_unreadable = EI_INIT;
 
 #define TLP_VS_ITEM(sym, name) {sym, name},
 static const value_string state_vals[] = {TL_STATE_LIST(TLP_VS_ITEM){0, NULL}};
@@ -149,6 +150,9 @@ void tlp_render_register(int proto)
                                  "Handshake never completed", EXPFILL}},
         {&ei_still_open, {"tcplife.expert.still_open", PI_SEQUENCE, PI_NOTE,
                           "Connection still open at end of capture", EXPFILL}},
+        {&ei_unreadable, {"tcplife.expert.unreadable", PI_UNDECODED, PI_NOTE,
+                          "TCP header not fully captured: segment not used for the lifecycle",
+                          EXPFILL}},
         {&ei_fin_changed, {"tcplife.expert.fin_changed", PI_SEQUENCE, PI_WARN,
                            "Second FIN at a different sequence number", EXPFILL}},
     };
@@ -184,6 +188,18 @@ static void add_flag(proto_tree *t, int hf, tvbuff_t *tvb, gboolean on)
         proto_item_set_generated(proto_tree_add_boolean(t, hf, tvb, 0, 0, TRUE));
 }
 
+void tlp_render_unreadable(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                           const tlp_frame *f)
+{
+    proto_item *top = proto_tree_add_item(tree, proto_tcplife, tvb, 0, 0, ENC_NA);
+    proto_tree *t = proto_item_add_subtree(top, ett_tcplife);
+    proto_item_append_text(top, ": TCP header not captured");
+    if (f->stream_plus1 != TLP_NO_STREAM)
+        proto_item_set_generated(
+            proto_tree_add_uint(t, hf_stream, tvb, 0, 0, f->stream_plus1 - 1));
+    expert_add_info(pinfo, top, &ei_unreadable);
+}
+
 void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
                 const tlp_conn *conn, gboolean info_column)
 {
@@ -195,6 +211,7 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
 
     proto_item *top = proto_tree_add_item(tree, proto_tcplife, tvb, 0, 0, ENC_NA);
     proto_tree *t = proto_item_add_subtree(top, ett_tcplife);
+
     gboolean want_label = visible || proto_field_is_referenced(tree, hf_label);
     if (want_label) {
         tl_format_label(r, label, sizeof label);

@@ -42,9 +42,14 @@ static inline const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role)
     return conn->dir_str[dir & 1];
 }
 
+/* tlp_packet.stream when TCP could not name the connection. */
+#define TLP_NO_STREAM G_MAXUINT32
+
 /* What the glue keeps for a frame: computed once, replayed on revisits. */
 typedef struct tlp_frame {
-    guint32 stream_plus1; /* 0: not annotated */
+    guint32 stream_plus1; /* 0: not annotated; 0 after wrapping (TLP_NO_STREAM + 1) is
+                             impossible: unreadable frames without a stream store
+                             TLP_NO_STREAM here */
     tl_result r;
 } tlp_frame;
 
@@ -101,6 +106,8 @@ void tlp_render_register(int proto);
 void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
                 const tlp_conn *conn, gboolean info_column);
 void tlp_render_http_register(int proto);
+void tlp_render_unreadable(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                           const tlp_frame *f);
 void tlp_render_http_label(const tlp_http_frame *hf, char *buf, size_t size);
 void tlp_render_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                      const tlp_http_frame *hf);

@@ -108,7 +108,8 @@ enum {
     TL_F_INFERRED_FIN = 1u << 9,       /* acks a FIN not yet captured (capture reordering) */
     TL_F_SYN = 1u << 10,               /* the segment has SYN set (for labels) */
     TL_F_FIN = 1u << 11,               /* ... FIN set */
-    TL_F_RST = 1u << 12                /* ... RST set */
+    TL_F_RST = 1u << 12,               /* ... RST set */
+    TL_F_INFERRED_SYNACK = 1u << 13    /* acks a SYN+ACK never captured (one-sided capture) */
 };
 
 /* tl_result.anomalies: what the observer found odd; never fatal. The glue
@@ -124,7 +125,10 @@ enum {
     TL_A_FIN_CHANGED = 1u << 7,         /* a second FIN at a different sequence number */
     /* Not odd, but worth saying once, on the segment that reveals it: */
     TL_A_SIM_OPEN_SEEN = 1u << 8,       /* this segment shows a simultaneous open */
-    TL_A_SIM_CLOSE_SEEN = 1u << 9       /* this segment shows a simultaneous close */
+    TL_A_SIM_CLOSE_SEEN = 1u << 9,      /* this segment shows a simultaneous close */
+    /* Set by the caller, never by the core: the segment could not be read
+     * (TCP header cut short by the capture); nothing else is valid. */
+    TL_A_UNREADABLE = 1u << 15
 };
 
 /* What one segment is, as computed when it is first seen. 20 bytes; the
