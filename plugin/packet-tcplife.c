@@ -144,6 +144,7 @@ static void proto_register_tcplife(void)
     tlp_render_register(proto_tcplife);
     tlp_render_http_register(proto_tcplife);
     tlp_stats_register(proto_tcplife);
+    tlp_ladder_register();
 
     module_t *m = prefs_register_protocol(proto_tcplife, NULL);
     prefs_register_bool_preference(m, "info_column", "Prefix the Info column",
@@ -164,6 +165,7 @@ static void proto_reg_handoff_tcplife(void)
     tcplife_handle = create_dissector_handle(dissect_tcplife, proto_tcplife);
     register_postdissector(tcplife_handle);
     tlp_extract_register_fields();
+    tlp_ladder_handoff();
     tcp_port_table = find_dissector_table("tcp.port");
     http_handle = find_dissector("http");
 }

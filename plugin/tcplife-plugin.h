@@ -101,6 +101,10 @@ void tlp_stats_register(int proto);
 void tlp_stats_queue(packet_info *pinfo, const tlp_frame *f);
 void tlp_stats_update(guint32 stream, const tlp_conn *conn);
 
+/* ladder.c */
+void tlp_ladder_register(void);
+void tlp_ladder_handoff(void);
+
 /* render.c */
 void tlp_render_register(int proto);
 void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
