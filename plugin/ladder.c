@@ -16,6 +16,7 @@
 
 #include <epan/stat_tap_ui.h>
 #include <epan/epan_dissect.h>
+#include <epan/funnel.h>
 #include <epan/tap.h>
 
 #include "compat.h"
@@ -47,6 +48,7 @@ typedef struct ladder {
     gint64 stream; /* -1: every connection */
     gboolean ascii;
     gboolean svg;
+    funnel_text_window_t *window; /* GUI: draw here instead of stdout */
     GHashTable *rows; /* stream + 1 -> GArray of ladder_row */
     GArray *order;    /* streams in order of appearance */
 } ladder;
@@ -440,7 +442,11 @@ static void ladder_draw(void *tapdata)
     }
     g_string_append(out, "======================================================================"
                          "==============\n");
-    fputs(out->str, stdout);
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    if (l->window && ops)
+        ops->set_text(l->window, out->str);
+    else
+        fputs(out->str, stdout);
     g_string_free(out, TRUE);
 }
 
@@ -493,8 +499,41 @@ static TLP_STAT_INIT_RET ladder_init(const char *opt_arg, void *userdata _U_)
     TLP_STAT_INIT_OK;
 }
 
+/* GUI: Statistics > TCP Connection Lifecycle ladder: a text window fed by
+ * the same listener; the GUI retaps the capture after this returns. */
+static void window_closed(void *data)
+{
+    ladder *l = (ladder *)data;
+    remove_tap_listener(l);
+    ladder_finish(l);
+}
+
+static void gui_ladder(gpointer data _U_)
+{
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    if (!ops)
+        return;
+    ladder *l = g_new0(ladder, 1);
+    l->stream = -1;
+    l->rows = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_rows);
+    l->order = g_array_new(FALSE, FALSE, sizeof(guint32));
+    l->window = ops->new_text_window(ops->ops_id, "TCP connection lifecycle: ladder");
+    GString *err = register_tap_listener("tcplife", l, "tcp.seq_raw || tcp.ack_raw || tcp.flags",
+                                         TL_REQUIRES_PROTO_TREE, ladder_reset, ladder_packet,
+                                         ladder_draw, NULL);
+    if (err) {
+        ops->set_text(l->window, err->str);
+        g_string_free(err, TRUE);
+        ladder_finish(l);
+        return;
+    }
+    ops->set_close_cb(l->window, window_closed, l);
+}
+
 void tlp_ladder_register(void)
 {
+    funnel_register_menu("TCP Connection Lifecycle Ladder", REGISTER_STAT_GROUP_GENERIC,
+                         gui_ladder, NULL, NULL, TRUE);
     static stat_tap_ui ui = {REGISTER_STAT_GROUP_GENERIC, NULL, "tcplife,ladder", ladder_init, 0,
                              NULL};
     register_stat_tap_ui(&ui, NULL);
