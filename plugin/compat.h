@@ -22,4 +22,10 @@ typedef bool tlp_pref_bool;
 typedef gboolean tlp_pref_bool;
 #endif
 
+/* tvb_get_guint8 is deprecated from 4.4 in favour of tvb_get_uint8, which
+ * 4.0 does not have. */
+#ifndef TCPLIFE_HAVE_TVB_GET_UINT8
+#define tvb_get_uint8 tvb_get_guint8
+#endif
+
 #endif

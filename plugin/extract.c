@@ -3,36 +3,36 @@
  * Reading a segment out of a dissected packet, on the first pass only.
  *
  * Every field a post-dissector asks Wireshark to keep costs per-packet
- * bookkeeping, so we ask for three: the `tcp` protocol item (which says
- * where the TCP header lies in its data source), tcp.stream (the
- * connection, with Wireshark's port-reuse rules) and tcp.len (the payload,
- * which the header alone cannot give). Ports, seq, ack, flags and window
- * are read from the header bytes: always raw, whatever the TCP
- * preferences say about relative numbers.
+ * bookkeeping (measured: about a thousand instructions a field, a third of
+ * what tshark spends on a packet's whole TCP layer), so we ask for one: the
+ * `tcp` protocol item, which says where the TCP header lies in its data
+ * source. Ports, seq, ack, flags and window are read from the header bytes
+ * (always raw, whatever the TCP preferences say); the connection index is
+ * the one TCP keeps in its conversation data (tcp.stream, with Wireshark's
+ * port-reuse rules); the payload length comes from the IP header right
+ * before the TCP header, identified by its protocol and addresses.
  */
+#include <epan/conversation.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <epan/proto.h>
 
 #include "compat.h"
 #include "tcplife-plugin.h"
 
-static int hf_tcp = -1, hf_tcp_stream = -1, hf_tcp_len = -1;
+static int hf_tcp = -1;
 static int proto_icmp = -1, proto_icmpv6 = -1;
 
 void tlp_extract_register_fields(void)
 {
     hf_tcp = proto_get_id_by_filter_name("tcp");
-    hf_tcp_stream = proto_registrar_get_id_byname("tcp.stream");
-    hf_tcp_len = proto_registrar_get_id_byname("tcp.len");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
 }
 
 GArray *tlp_extract_wanted_hfids(void)
 {
-    GArray *wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), 3);
+    GArray *wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), 1);
     g_array_append_val(wanted, hf_tcp);
-    g_array_append_val(wanted, hf_tcp_stream);
-    g_array_append_val(wanted, hf_tcp_len);
     return wanted;
 }
 
@@ -57,6 +57,46 @@ static gboolean tcp_is_quoted(packet_info *pinfo)
     return FALSE;
 }
 
+/* The TCP payload length from the IP header just before the TCP header at
+ * offset o of t (hlen: TCP header length): IPv4 total length or IPv6
+ * payload length, the header recognised by version, protocol 6 and the
+ * packet's own addresses. FALSE when there is no such header (IPv6
+ * extension headers, TSO captures with a zero length). */
+static gboolean ip_payload_len(tvbuff_t *t, int o, guint hlen, packet_info *pinfo, guint32 *len)
+{
+    if (pinfo->src.type == AT_IPv4 && pinfo->dst.type == AT_IPv4) {
+        for (guint ihl = 5; ihl <= 15; ihl++) {
+            int ip = o - (int)ihl * 4;
+            if (ip < 0 || tvb_captured_length_remaining(t, ip) < 20)
+                break;
+            if (tvb_get_uint8(t, ip) != (0x40 | ihl) || tvb_get_uint8(t, ip + 9) != 6 ||
+                tvb_memeql(t, ip + 12, (const guint8 *)pinfo->src.data, 4) != 0 ||
+                tvb_memeql(t, ip + 16, (const guint8 *)pinfo->dst.data, 4) != 0)
+                continue;
+            guint total = tvb_get_ntohs(t, ip + 2);
+            if (total == 0)
+                return FALSE;
+            *len = total > ihl * 4 + hlen ? total - ihl * 4 - hlen : 0;
+            return TRUE;
+        }
+        return FALSE;
+    }
+    if (pinfo->src.type == AT_IPv6 && pinfo->dst.type == AT_IPv6) {
+        int ip = o - 40;
+        if (ip < 0 || tvb_captured_length_remaining(t, ip) < 40 ||
+            (tvb_get_uint8(t, ip) >> 4) != 6 || tvb_get_uint8(t, ip + 6) != 6 ||
+            tvb_memeql(t, ip + 8, (const guint8 *)pinfo->src.data, 16) != 0 ||
+            tvb_memeql(t, ip + 24, (const guint8 *)pinfo->dst.data, 16) != 0)
+            return FALSE;
+        guint plen = tvb_get_ntohs(t, ip + 4);
+        if (plen == 0)
+            return FALSE;
+        *len = plen > hlen ? plen - hlen : 0;
+        return TRUE;
+    }
+    return FALSE;
+}
+
 gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out)
 {
     field_info *tcp = first_finfo(tree, hf_tcp);
@@ -64,40 +104,44 @@ gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out)
         return FALSE;
     if (tcp_is_quoted(pinfo))
         return FALSE;
-    field_info *stream = first_finfo(tree, hf_tcp_stream);
-    field_info *len = first_finfo(tree, hf_tcp_len);
 
     memset(out, 0, sizeof *out);
-    if (!stream) {
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    struct tcp_analysis *ta = conv ? conversation_get_proto_data(conv, hf_tcp) : NULL;
+    tvbuff_t *t = tcp->ds_tvb;
+    int o = tcp->start;
+    if (!ta) {
         /* TCP stopped before it could name the connection (header cut). */
         out->stream = TLP_NO_STREAM;
         out->truncated = TRUE;
         return TRUE;
     }
-    out->stream = fvalue_get_uinteger(TLP_FI_VALUE(stream));
+    out->stream = ta->stream;
     /* The fixed header up to the window: 16 bytes (RFC 9293 §3.1). */
-    if (!len || tvb_captured_length_remaining(tcp->ds_tvb, tcp->start) < 16) {
+    if (tvb_captured_length_remaining(t, o) < 16) {
         out->truncated = TRUE;
         return TRUE;
     }
 
-    tvbuff_t *t = tcp->ds_tvb;
-    int o = tcp->start;
     tl_segment *s = &out->seg;
+    guint hlen = (guint)(tvb_get_uint8(t, o + 12) >> 4) * 4;
     s->frame = pinfo->num;
     s->sport = tvb_get_ntohs(t, o);
     s->dport = tvb_get_ntohs(t, o + 2);
     s->seq = tvb_get_ntohl(t, o + 4);
     s->ack = tvb_get_ntohl(t, o + 8);
-    s->flags = tvb_get_guint8(t, o + 13);
+    s->flags = tvb_get_uint8(t, o + 13);
     s->win = tvb_get_ntohs(t, o + 14);
-    s->len = fvalue_get_uinteger(TLP_FI_VALUE(len));
+    s->time_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
 
-    /* The payload starts after the header's own length (data offset). */
-    int payload_off = o + ((tvb_get_guint8(t, o + 12) >> 4) * 4);
+    int payload_off = o + (int)hlen;
+    if (!ip_payload_len(t, o, hlen, pinfo, &s->len)) {
+        /* No IP header to tell: what the frame holds after the header. */
+        int rest = tvb_reported_length_remaining(t, payload_off);
+        s->len = rest > 0 ? (guint32)rest : 0;
+    }
     int avail = tvb_captured_length_remaining(t, payload_off);
     out->captured = avail > 0 ? MIN((guint32)avail, s->len) : 0;
     out->payload = out->captured ? tvb_get_ptr(t, payload_off, (gint)out->captured) : NULL;
-    s->time_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
     return TRUE;
 }

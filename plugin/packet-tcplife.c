@@ -15,6 +15,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
+#include <epan/tap.h>
 #include <epan/to_str.h>
 
 #include "compat.h"
@@ -28,12 +29,18 @@ WS_DLL_PUBLIC_DEF const gchar plugin_version[] = TCPLIFE_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 WS_DLL_PUBLIC void plugin_register(void);
+#ifdef TCPLIFE_HAVE_PLUGIN_DESCRIBE /* optional from 4.4; 4.0 has no wsutil/plugins.h */
+#include <wsutil/plugins.h>
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR; }
+#endif
 
 static int proto_tcplife = -1;
 static dissector_handle_t tcplife_handle;
 static tlp_pref_bool pref_info_column = TRUE;
 static tlp_pref_bool pref_http_only = FALSE;
 
+static int expert_tap = -1;
 static dissector_table_t tcp_port_table;
 static dissector_handle_t http_handle;
 
@@ -121,7 +128,14 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
      * at its first HTTP payload, revisits from its first segment. */
     if (pref_http_only && !tlp_conn_is_http(conn))
         return 0;
-    tlp_render(tvb, pinfo, tree, f, conn, pref_info_column);
+    /* Nobody looks at the tree (invisible, no tcplife field in a filter,
+     * column or -e, nobody listening for expert info): skip building it.
+     * The record is stored already; the Info column and the table still
+     * want this frame. */
+    if (proto_field_is_referenced(tree, proto_tcplife) || have_tap_listener(expert_tap))
+        tlp_render(tvb, pinfo, tree, f, conn, pref_info_column);
+    else if (pref_info_column && pinfo->cinfo)
+        tlp_render_info(pinfo, f);
     tlp_stats_queue(pinfo, f);
     return tvb_captured_length(tvb);
 }
@@ -167,6 +181,7 @@ static void proto_reg_handoff_tcplife(void)
     tlp_extract_register_fields();
     tlp_ladder_handoff();
     tcp_port_table = find_dissector_table("tcp.port");
+    expert_tap = find_tap_id("expert");
     http_handle = find_dissector("http");
 }
 

@@ -9,6 +9,7 @@
  */
 #include <epan/expert.h>
 #include <epan/to_str.h>
+#include <epan/unit_strings.h> /* not included by proto.h from 4.4 */
 
 #include "tcplife-plugin.h"
 
@@ -322,10 +323,16 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
             expert_add_info(pinfo, top, &ei_still_open);
     }
 
-    if (info_column) {
-        char prefix[24];
-        tl_format_info_prefix(r, prefix, sizeof prefix);
-        if (prefix[0])
-            col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s", prefix);
-    }
+    if (info_column)
+        tlp_render_info(pinfo, f);
+}
+
+void tlp_render_info(packet_info *pinfo, const tlp_frame *f)
+{
+    const tl_result *r = &f->r;
+    if (!pinfo->cinfo || !(r->hs_step || r->td_mask || (r->flags & TL_F_RST)))
+        return;
+    char prefix[24];
+    tl_format_info_prefix(r, prefix, sizeof prefix);
+    col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s", prefix);
 }

@@ -110,6 +110,7 @@ void tlp_render_register(int proto);
 void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
                 const tlp_conn *conn, gboolean info_column);
 void tlp_render_http_register(int proto);
+void tlp_render_info(packet_info *pinfo, const tlp_frame *f);
 void tlp_render_unreadable(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                            const tlp_frame *f);
 void tlp_render_http_label(const tlp_http_frame *hf, char *buf, size_t size);

@@ -4,7 +4,8 @@
 # when it is missing. Needs root (or sudo) on Debian 12 or later.
 set -euo pipefail
 pkgs=(cmake gcc make pkg-config python3 tshark wireshark-dev libwireshark-dev
-      libglib2.0-dev bsdextrautils util-linux)
+      libglib2.0-dev bsdextrautils util-linux
+      wireshark-qt xvfb xauth)  # the GUI test: Qt Wireshark under a virtual display
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -29,7 +29,8 @@ FIELDS = ["frame.number", "tcp.stream", "tcplife.sender", "tcplife.phase",
           "tcplife.handshake.step", "tcplife.teardown.step", "tcplife.client.state",
           "tcplife.server.state", "tcplife.retransmission", "tcplife.midstream",
           "tcplife.endpoints_guessed", "tcplife.simultaneous_open",
-          "tcplife.simultaneous_close", "tcplife.label", "_ws.malformed"]
+          "tcplife.simultaneous_close", "tcplife.label", "_ws.malformed",
+          "tcplife.stream", "tcplife.data", "tcp.len"]
 COLUMNS = ["frame", "stream", "sender", "phase", "hs", "td", "client", "server", "retrans"]
 FLAG_FIELDS = ["tcplife.midstream", "tcplife.endpoints_guessed",
                "tcplife.simultaneous_open", "tcplife.simultaneous_close"]
@@ -226,6 +227,18 @@ def main():
         if one[frame] != two.get(frame):
             failures.append("frame %d: one pass %s != two pass %s"
                             % (frame, one[frame], two.get(frame)))
+
+    # The plugin reads stream and length its own way: they must be TCP's.
+    for frame, rec in sorted(one.items()):
+        if rec.get("tcplife.sender"):
+            checks += 2
+            if rec.get("tcplife.stream") != rec.get("tcp.stream"):
+                failures.append("frame %d: tcplife.stream %r, tcp.stream %r"
+                                % (frame, rec.get("tcplife.stream"), rec.get("tcp.stream")))
+            want_len = rec.get("tcp.len") if rec.get("tcp.len") not in ("", "0") else ""
+            if rec.get("tcplife.data", "") != want_len:
+                failures.append("frame %d: tcplife.data %r, tcp.len %r"
+                                % (frame, rec.get("tcplife.data"), rec.get("tcp.len")))
 
     tcp_frames = {f for f, rec in one.items() if rec.get("tcp.stream", "")}
     missing = tcp_frames - set(expected)
