@@ -97,6 +97,74 @@ static gboolean ip_payload_len(tvbuff_t *t, int o, guint hlen, packet_info *pinf
     return FALSE;
 }
 
+/* tcp.stream by 4-tuple, remembered: TCP's conversation lookup costs
+ * about as much as a primed field. Wireshark gives a 4-tuple a new stream
+ * only on a SYN (port reuse), so a SYN always asks TCP again. */
+#define CACHE_SIZE 4096
+typedef struct cached_stream {
+    guint32 stream_plus1; /* 0: empty */
+    guint16 sport, dport;
+    guint8 len;           /* address length */
+    guint8 addr[32];      /* source then destination */
+} cached_stream;
+static cached_stream *cache;
+
+void tlp_extract_reset(void)
+{
+    g_free(cache);
+    cache = NULL;
+}
+
+static cached_stream *cache_slot(packet_info *pinfo, guint16 sport, guint16 dport,
+                                 gboolean *hit)
+{
+    *hit = FALSE;
+    int alen = pinfo->src.len;
+    if (alen != pinfo->dst.len || (alen != 4 && alen != 16) ||
+        (pinfo->src.type != AT_IPv4 && pinfo->src.type != AT_IPv6))
+        return NULL;
+    if (!cache)
+        cache = g_new0(cached_stream, CACHE_SIZE);
+    const guint8 *a = pinfo->src.data, *b = pinfo->dst.data;
+    guint32 h = 2166136261u ^ ((guint32)sport << 16 | dport);
+    for (int i = 0; i < alen; i++)
+        h = (h ^ a[i] ^ ((guint32)b[i] << 8)) * 16777619u;
+    cached_stream *c = &cache[(h ^ (h >> 15)) & (CACHE_SIZE - 1)];
+    *hit = c->stream_plus1 && c->sport == sport && c->dport == dport && c->len == alen &&
+           memcmp(c->addr, a, (size_t)alen) == 0 && memcmp(c->addr + alen, b, (size_t)alen) == 0;
+    if (!*hit) {
+        c->stream_plus1 = 0;
+        c->sport = sport;
+        c->dport = dport;
+        c->len = (guint8)alen;
+        memcpy(c->addr, a, (size_t)alen);
+        memcpy(c->addr + alen, b, (size_t)alen);
+    }
+    return c;
+}
+
+static gboolean stream_of(packet_info *pinfo, tvbuff_t *t, int o, guint32 *stream)
+{
+    gboolean hit = FALSE;
+    cached_stream *c = NULL;
+    if (tvb_captured_length_remaining(t, o) >= 14) {
+        gboolean syn = (tvb_get_guint8(t, o + 13) & 0x02) != 0;
+        c = cache_slot(pinfo, tvb_get_ntohs(t, o), tvb_get_ntohs(t, o + 2), &hit);
+        if (hit && !syn) {
+            *stream = c->stream_plus1 - 1;
+            return TRUE;
+        }
+    }
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    struct tcp_analysis *ta = conv ? conversation_get_proto_data(conv, hf_tcp) : NULL;
+    if (!ta)
+        return FALSE;
+    *stream = ta->stream;
+    if (c)
+        c->stream_plus1 = ta->stream + 1;
+    return TRUE;
+}
+
 gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out)
 {
     field_info *tcp = first_finfo(tree, hf_tcp);
@@ -106,17 +174,14 @@ gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out)
         return FALSE;
 
     memset(out, 0, sizeof *out);
-    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-    struct tcp_analysis *ta = conv ? conversation_get_proto_data(conv, hf_tcp) : NULL;
     tvbuff_t *t = tcp->ds_tvb;
     int o = tcp->start;
-    if (!ta) {
+    if (!stream_of(pinfo, t, o, &out->stream)) {
         /* TCP stopped before it could name the connection (header cut). */
         out->stream = TLP_NO_STREAM;
         out->truncated = TRUE;
         return TRUE;
     }
-    out->stream = ta->stream;
     /* The fixed header up to the window: 16 bytes (RFC 9293 §3.1). */
     if (tvb_captured_length_remaining(t, o) < 16) {
         out->truncated = TRUE;

@@ -40,7 +40,6 @@ static dissector_handle_t tcplife_handle;
 static tlp_pref_bool pref_info_column = TRUE;
 static tlp_pref_bool pref_http_only = FALSE;
 
-static int expert_tap = -1;
 static dissector_table_t tcp_port_table;
 static dissector_handle_t http_handle;
 
@@ -132,7 +131,7 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
      * column or -e, nobody listening for expert info): skip building it.
      * The record is stored already; the Info column and the table still
      * want this frame. */
-    if (proto_field_is_referenced(tree, proto_tcplife) || have_tap_listener(expert_tap))
+    if (proto_field_is_referenced(tree, proto_tcplife) || tlp_expert_listened())
         tlp_render(tvb, pinfo, tree, f, conn, pref_info_column);
     else if (pref_info_column && pinfo->cinfo)
         tlp_render_info(pinfo, f);
@@ -181,7 +180,7 @@ static void proto_reg_handoff_tcplife(void)
     tlp_extract_register_fields();
     tlp_ladder_handoff();
     tcp_port_table = find_dissector_table("tcp.port");
-    expert_tap = find_tap_id("expert");
+    tlp_render_handoff();
     http_handle = find_dissector("http");
 }
 

@@ -8,6 +8,7 @@
  * field is asked for.
  */
 #include <epan/expert.h>
+#include <epan/tap.h>
 #include <epan/to_str.h>
 #include <epan/unit_strings.h> /* not included by proto.h from 4.4 */
 
@@ -177,6 +178,44 @@ static void add_state_line(proto_tree *t, int hf, tvbuff_t *tvb, const char *who
     }
 }
 
+/* Expert info costs an item and more; add it when something can show or
+ * filter it: a visible tree, the expert tap (GUI dialog, -z expert), or a
+ * filter on _ws.expert or on the item itself. */
+static int hf_ws_expert = -1, expert_tap_id = -1;
+
+gboolean tlp_expert_listened(void)
+{
+    /* Looked up on first use: the expert module registers its tap after
+     * the plugins' handoff. */
+    static gboolean looked_up;
+    if (!looked_up) {
+        expert_tap_id = find_tap_id("expert");
+        looked_up = TRUE;
+    }
+    return expert_tap_id >= 0 && have_tap_listener(expert_tap_id);
+}
+
+static gboolean want_expert(proto_tree *tree, expert_field *ei)
+{
+    if (tree && PTREE_DATA(tree)->visible)
+        return TRUE;
+    if (tlp_expert_listened())
+        return TRUE;
+    static gboolean hf_looked_up;
+    if (!hf_looked_up) {
+        hf_ws_expert = proto_registrar_get_id_byname("_ws.expert");
+        hf_looked_up = TRUE;
+    }
+    return (hf_ws_expert > 0 && proto_field_is_referenced(tree, hf_ws_expert)) ||
+           (ei->hf > 0 && proto_field_is_referenced(tree, ei->hf));
+}
+
+static void add_expert(packet_info *pinfo, proto_tree *tree, proto_item *at, expert_field *ei)
+{
+    if (want_expert(tree, ei))
+        expert_add_info(pinfo, at, ei);
+}
+
 static void add_framenum(proto_tree *t, int hf, tvbuff_t *tvb, guint32 frame)
 {
     if (frame)
@@ -187,6 +226,10 @@ static void add_flag(proto_tree *t, int hf, tvbuff_t *tvb, gboolean on)
 {
     if (on)
         proto_item_set_generated(proto_tree_add_boolean(t, hf, tvb, 0, 0, TRUE));
+}
+
+void tlp_render_handoff(void)
+{
 }
 
 void tlp_render_unreadable(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
@@ -273,10 +316,10 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
 
     /* Expert info: each at the frame where it becomes known. */
     proto_item *at = step_item ? step_item : top;
-    if (r->hs_step)
+    if (r->hs_step && want_expert(tree, &ei_handshake))
         expert_add_info_format(pinfo, at, &ei_handshake, "Handshake step %u/3",
                                (unsigned)r->hs_step);
-    if (r->td_mask) {
+    if (r->td_mask && want_expert(tree, &ei_teardown)) {
         char steps[16] = "";
         for (unsigned n = 1; n <= 4; n++)
             if (tl_has_td_step(r, n))
@@ -286,41 +329,41 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     }
     if ((r->flags & TL_F_RST) && r->phase == TL_PHASE_RESET && !r->retrans_of) {
         if (r->flags & TL_F_REFUSED)
-            expert_add_info(pinfo, top, &ei_refused);
+            add_expert(pinfo, tree, top, &ei_refused);
         else
-            expert_add_info(pinfo, top, r->sender == TL_CLIENT ? &ei_reset_client
+            add_expert(pinfo, tree, top, r->sender == TL_CLIENT ? &ei_reset_client
                                                                : &ei_reset_server);
     }
     if ((r->flags & TL_F_MIDSTREAM) && c->first_frame == pinfo->num)
-        expert_add_info(pinfo, top, &ei_midstream);
+        add_expert(pinfo, tree, top, &ei_midstream);
     if (r->anomalies & TL_A_DATA_AFTER_FIN)
-        expert_add_info(pinfo, top, &ei_data_after_fin);
+        add_expert(pinfo, tree, top, &ei_data_after_fin);
     if (r->anomalies & TL_A_SIM_OPEN_SEEN)
-        expert_add_info(pinfo, top, &ei_sim_open);
+        add_expert(pinfo, tree, top, &ei_sim_open);
     if (r->anomalies & TL_A_SIM_CLOSE_SEEN)
-        expert_add_info(pinfo, top, &ei_sim_close);
+        add_expert(pinfo, tree, top, &ei_sim_close);
     if (r->anomalies & TL_A_BOGUS_FLAGS)
-        expert_add_info(pinfo, top, &ei_bogus);
+        add_expert(pinfo, tree, top, &ei_bogus);
     if (r->anomalies & TL_A_AFTER_CLOSE)
-        expert_add_info(pinfo, top, &ei_after_close);
+        add_expert(pinfo, tree, top, &ei_after_close);
     if (r->flags & TL_F_INFERRED_FIN)
-        expert_add_info(pinfo, top, &ei_inferred_fin);
+        add_expert(pinfo, tree, top, &ei_inferred_fin);
     if (r->anomalies & TL_A_REOPENED)
-        expert_add_info(pinfo, top, &ei_reopened);
+        add_expert(pinfo, tree, top, &ei_reopened);
     if (r->anomalies & TL_A_ROLE_CONFLICT)
-        expert_add_info(pinfo, top, &ei_role_conflict);
+        add_expert(pinfo, tree, top, &ei_role_conflict);
     if (r->anomalies & TL_A_SYNACK_BAD_ACK)
-        expert_add_info(pinfo, top, &ei_synack_bad_ack);
+        add_expert(pinfo, tree, top, &ei_synack_bad_ack);
     if (r->anomalies & TL_A_FIN_CHANGED)
-        expert_add_info(pinfo, top, &ei_fin_changed);
+        add_expert(pinfo, tree, top, &ei_fin_changed);
 
     /* Known only once the whole capture was read (tshark -2, the GUI):
      * said on the connection's last frame. */
     if (PINFO_FD_VISITED(pinfo) && pinfo->num == c->last_frame) {
         if (c->hs_frame[0] && !(c->cflags & TL_C_HANDSHAKE_DONE) && !c->rst_frame)
-            expert_add_info(pinfo, top, &ei_never_established);
+            add_expert(pinfo, tree, top, &ei_never_established);
         if (c->phase != TL_PHASE_CLOSED && c->phase != TL_PHASE_RESET)
-            expert_add_info(pinfo, top, &ei_still_open);
+            add_expert(pinfo, tree, top, &ei_still_open);
     }
 
     if (info_column)

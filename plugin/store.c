@@ -15,6 +15,7 @@ static guint32 conns_cap;
 void tlp_store_init(void)
 {
     tlp_http_reset();
+    tlp_extract_reset();
     frames = NULL;
     frames_cap = 0;
     conns = NULL;

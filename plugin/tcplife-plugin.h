@@ -63,6 +63,7 @@ typedef struct tlp_packet {
 } tlp_packet;
 
 void tlp_extract_register_fields(void);
+void tlp_extract_reset(void);
 GArray *tlp_extract_wanted_hfids(void);
 gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out);
 
@@ -111,6 +112,8 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
                 const tlp_conn *conn, gboolean info_column);
 void tlp_render_http_register(int proto);
 void tlp_render_info(packet_info *pinfo, const tlp_frame *f);
+void tlp_render_handoff(void);
+gboolean tlp_expert_listened(void);
 void tlp_render_unreadable(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                            const tlp_frame *f);
 void tlp_render_http_label(const tlp_http_frame *hf, char *buf, size_t size);

@@ -23,6 +23,10 @@ size_t fz_decode(const uint8_t *data, size_t size, tl_segment *segs, size_t max)
  * segment-sequence reproducer. */
 extern int fz_verbose;
 
+/* The determinism check (a second run on a fresh tl_conn) is done for one
+ * input in this many; replay.c sets 1. */
+extern unsigned fz_determinism_every;
+
 /* Called after an invariant violation has been printed; abort() when NULL
  * (libFuzzer). replay.c sets it to go on with the next input. */
 extern void (*fz_on_failure)(void);

@@ -27,10 +27,7 @@ static jmp_buf on_failure;
 
 /* An invariant failed (already printed): count it, go on with the next
  * input. The target holds no resources across the jump. */
-static void next_input(void)
-{
-    longjmp(on_failure, 1);
-}
+static void next_input(void) { longjmp(on_failure, 1); }
 
 static int run_file(const char *path)
 {
@@ -76,10 +73,7 @@ static int run_file(const char *path)
     return 0;
 }
 
-static int skip_name(const char *name)
-{
-    return name[0] == '.' || strncmp(name, "README", 6) == 0;
-}
+static int skip_name(const char *name) { return name[0] == '.' || strncmp(name, "README", 6) == 0; }
 
 static int run_path(const char *path)
 {
@@ -130,6 +124,7 @@ int main(int argc, char **argv)
         return 2;
     }
     fz_on_failure = next_input;
+    fz_determinism_every = 1;
     for (int i = first; i < argc; i++)
         failed |= run_path(argv[i]);
     printf("fuzz_replay: %lu inputs, %lu violated an invariant\n", inputs, failures);

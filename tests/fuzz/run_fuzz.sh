@@ -28,9 +28,22 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-if ! command -v clang > /dev/null; then
+# clang and its libFuzzer runtime: link a trivial target to be sure.
+have_fuzzer() {
+    command -v clang > /dev/null || return 1
+    local t
+    t=$(mktemp -d)
+    printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }' \
+        > "$t/probe.c"
+    clang -fsanitize=fuzzer,address,undefined "$t/probe.c" -o "$t/probe" > /dev/null 2>&1
+    local rc=$?
+    rm -rf "$t"
+    return $rc
+}
+if ! have_fuzzer; then
     if [ "$install" = 0 ]; then
-        echo "run_fuzz.sh: clang not found (rerun with --install-clang)" >&2
+        echo "run_fuzz.sh: clang with libFuzzer not found (rerun with --install-clang)" >&2
         exit 2
     fi
     sudo=()
@@ -49,7 +62,7 @@ mkdir -p "$build/corpus" "$build/artifacts"
 log="$build/fuzz.log"
 echo "Fuzzing for $secs s (log: $log)"
 rc=0
-"$build/tests/fuzz/tcplife_fuzz" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 \
+"$build/tests/fuzz/tcplife_fuzz" -max_total_time="$secs" -max_len=1024 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/" "${extra[@]}" \
     "$build/corpus" "$here/corpus" > "$log" 2>&1 || rc=$?
 
@@ -61,6 +74,7 @@ if [ "$rc" != 0 ]; then
     grep -E 'invariant violated|ERROR: (AddressSanitizer|libFuzzer)|runtime error|Test unit written' \
         "$log" | head -n 20 >&2 || true
     echo "run_fuzz.sh: the fuzzer failed (exit $rc); reproduce with" >&2
-    echo "  build/tests/fuzz/tcplife_fuzz_replay -d $build/artifacts/<file>" >&2
+    echo "  $build/tests/fuzz/tcplife_fuzz $build/artifacts/<file>" >&2
+    echo "and print its segments with tcplife_fuzz_replay -d <file> (any build)" >&2
 fi
 exit "$rc"
