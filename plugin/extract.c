@@ -148,7 +148,7 @@ static gboolean stream_of(packet_info *pinfo, tvbuff_t *t, int o, guint32 *strea
     gboolean hit = FALSE;
     cached_stream *c = NULL;
     if (tvb_captured_length_remaining(t, o) >= 14) {
-        gboolean syn = (tvb_get_guint8(t, o + 13) & 0x02) != 0;
+        gboolean syn = (tvb_get_uint8(t, o + 13) & 0x02) != 0;
         c = cache_slot(pinfo, tvb_get_ntohs(t, o), tvb_get_ntohs(t, o + 2), &hit);
         if (hit && !syn) {
             *stream = c->stream_plus1 - 1;
