@@ -173,7 +173,7 @@ build_and_test() {
             local failed total
             failed=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<< "$line")
             total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<< "$line")
-            tests_res="$((total - failed))/$total tests passed"
+            tests_res="$((total - failed - skipped))/$total tests passed"
             [ "$skipped" -gt 0 ] && tests_res+=" ($skipped skipped)"
             [ "$failed" -gt 0 ] && tests_res="TESTS FAILED: $tests_res; $out/ctest.log"
         else
