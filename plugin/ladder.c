@@ -217,24 +217,30 @@ static void draw_fold(GString *out, const glyphs *g, const ladder_row *first,
     g_string_append_printf(out, "%s\n", g->line);
 }
 
+/* Relative numbers as Wireshark counts them: the SYN is 0, a connection
+ * picked up midstream starts at 1. */
+static void seq_bases(GArray *rows, guint32 base[2])
+{
+    gboolean have[2] = {FALSE, FALSE};
+    base[0] = base[1] = 0;
+    for (guint i = 0; i < rows->len; i++) {
+        const ladder_row *row = &g_array_index(rows, ladder_row, i);
+        guint side = row->r.sender & 1;
+        if (!have[side]) {
+            base[side] = (row->tcp_flags & 0x02) ? row->seq : row->seq - 1;
+            have[side] = TRUE;
+        }
+    }
+}
+
 static void draw_stream(GString *out, const glyphs *g, guint32 stream, GArray *rows)
 {
     const tlp_conn *conn = tlp_store_conn(stream, FALSE);
     if (!conn || rows->len == 0)
         return;
     const ladder_row *r0 = &g_array_index(rows, ladder_row, 0);
-    guint32 base[2] = {0, 0};
-    gboolean have[2] = {FALSE, FALSE};
-    for (guint i = 0; i < rows->len; i++) {
-        const ladder_row *row = &g_array_index(rows, ladder_row, i);
-        guint s = row->r.sender & 1;
-        if (!have[s]) {
-            /* Relative numbers as Wireshark counts them: the SYN is 0, a
-             * connection picked up midstream starts at 1. */
-            base[s] = (row->tcp_flags & 0x02) ? row->seq : row->seq - 1;
-            have[s] = TRUE;
-        }
-    }
+    guint32 base[2];
+    seq_bases(rows, base);
     g_string_append_printf(out, "\nStream %u: client %s, server %s\n", stream,
                            tlp_conn_endpoint(conn, TL_CLIENT), tlp_conn_endpoint(conn, TL_SERVER));
     pad(out, "client", 14, TRUE);
@@ -311,16 +317,8 @@ static int svg_stream(GString *out, guint32 stream, GArray *rows, int y)
     if (!conn || rows->len == 0)
         return y;
     const ladder_row *r0 = &g_array_index(rows, ladder_row, 0);
-    guint32 base[2] = {0, 0};
-    gboolean have[2] = {FALSE, FALSE};
-    for (guint i = 0; i < rows->len; i++) {
-        const ladder_row *row = &g_array_index(rows, ladder_row, i);
-        guint sd = row->r.sender & 1;
-        if (!have[sd]) {
-            base[sd] = (row->tcp_flags & 0x02) ? row->seq : row->seq - 1;
-            have[sd] = TRUE;
-        }
-    }
+    guint32 base[2];
+    seq_bases(rows, base);
     g_string_append_printf(out, "<text x=\"20\" y=\"%d\" font-size=\"15\" "
                            "font-weight=\"bold\">Stream %u</text>\n", y, stream);
     y += 26;
