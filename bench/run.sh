@@ -300,7 +300,7 @@ conn_budget=$(( ${conn_size:-128} + 128 ))
     echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
          "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
          "load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "- $(tshark --version 2>/dev/null | head -n 1); plugin md5 $(md5sum < "$STAGE/with/$VER/epan/tcplife.so" | cut -c1-12), sources $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" status --porcelain -- plugin core include 2>/dev/null | grep -q . && echo ' + uncommitted changes' || true), $BUILD"
+    echo "- $(tshark --version 2>/dev/null | head -n 1 | sed 's/\.$//'); plugin md5 $(md5sum < "$STAGE/with/$VER/epan/tcplife.so" | cut -c1-12), sources $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" status --porcelain -- plugin core include 2>/dev/null | grep -q . && echo ' + uncommitted changes' || true), $BUILD"
     echo "- workloads:$(for w in $WORKLOADS; do printf ' %s %s packets / %s connections;' "$w" \
         "$(sed -n 's/packets=//p' "$WORK/$w.meta")" "$(sed -n 's/connections=//p' "$WORK/$w.meta")"; done)"
     echo "- runs: $RUNS per command (median); memory budget per connection used below: sizeof(tlp_conn) = ${conn_size:-?} + 128 B = $conn_budget B"
