@@ -18,6 +18,7 @@ reuse: pass the same --dir again); never commit them.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,6 +90,8 @@ def main():
             return 0 if smoke(ts, d, a.smoke) else 1
         finally:
             ts.close()
+            if not a.dir:
+                shutil.rmtree(d, ignore_errors=True)
     ts = rc.Tshark(a.build, wrapper=["/usr/bin/time", "-v"])
     try:
         empty = os.path.join(d, "empty.pcap")
