@@ -500,3 +500,11 @@ void tl_conn_segment(tl_conn *c, const tl_segment *s, tl_result *r)
     if (c->cflags & TL_C_SIM_CLOSE)
         r->flags |= TL_F_SIMULTANEOUS_CLOSE;
 }
+
+int64_t tl_conn_duration_us(const tl_conn *c)
+{
+    if (c->last_time_us <= c->first_time_us)
+        return 0;
+    uint64_t d = (uint64_t)c->last_time_us - (uint64_t)c->first_time_us;
+    return d > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)d;
+}

@@ -57,12 +57,43 @@ static gboolean tcp_is_quoted(packet_info *pinfo)
     return FALSE;
 }
 
-/* The TCP payload length from the IP header just before the TCP header at
- * offset o of t (hlen: TCP header length): IPv4 total length or IPv6
+/* Extension headers are rarely more than a few; a bound keeps a corrupt
+ * frame from costing more than a few dozen probes. */
+#define MAX_V6_EXT 256
+
+/* Whether the IPv6 next-header chain starting with the byte at nh_at and
+ * the first header at h ends with TCP (6) exactly at offset o. */
+static gboolean v6_chain_reaches(tvbuff_t *t, int nh_at, int h, int o)
+{
+    guint8 nh = tvb_get_uint8(t, nh_at);
+    while (h < o) {
+        int size;
+        switch (nh) {
+        case 0: case 43: case 60: case 135: case 139: case 140: /* hop, routing, dest, mobility, HIP, shim6 */
+            size = (tvb_get_uint8(t, h + 1) + 1) * 8;
+            break;
+        case 44: /* fragment */
+            size = 8;
+            break;
+        case 51: /* AH: length in 4-byte units, minus 2 */
+            size = (tvb_get_uint8(t, h + 1) + 2) * 4;
+            break;
+        default:
+            return FALSE;
+        }
+        nh = tvb_get_uint8(t, h);
+        h += size;
+    }
+    return h == o && nh == 6;
+}
+
+/* The TCP segment's length (header and data) from the IP header just
+ * before the TCP header at offset o of t: IPv4 total length or IPv6
  * payload length, the header recognised by version, protocol 6 and the
- * packet's own addresses. FALSE when there is no such header (IPv6
- * extension headers, TSO captures with a zero length). */
-static gboolean ip_payload_len(tvbuff_t *t, int o, guint hlen, packet_info *pinfo, guint32 *len)
+ * packet's own addresses, across IPv6 extension headers. FALSE when there
+ * is no such header or it gives no length (TSO captures, jumbograms): then,
+ * as TCP itself does, the frame's remaining bytes are the segment. */
+static gboolean ip_segment_len(tvbuff_t *t, int o, packet_info *pinfo, guint *len)
 {
     if (pinfo->src.type == AT_IPv4 && pinfo->dst.type == AT_IPv4) {
         for (guint ihl = 5; ihl <= 15; ihl++) {
@@ -76,23 +107,30 @@ static gboolean ip_payload_len(tvbuff_t *t, int o, guint hlen, packet_info *pinf
             guint total = tvb_get_ntohs(t, ip + 2);
             if (total == 0)
                 return FALSE;
-            *len = total > ihl * 4 + hlen ? total - ihl * 4 - hlen : 0;
+            *len = total > ihl * 4 ? total - ihl * 4 : 0;
             return TRUE;
         }
         return FALSE;
     }
     if (pinfo->src.type == AT_IPv6 && pinfo->dst.type == AT_IPv6) {
-        int ip = o - 40;
-        if (ip < 0 || tvb_captured_length_remaining(t, ip) < 40 ||
-            (tvb_get_uint8(t, ip) >> 4) != 6 || tvb_get_uint8(t, ip + 6) != 6 ||
-            tvb_memeql(t, ip + 8, (const guint8 *)pinfo->src.data, 16) != 0 ||
-            tvb_memeql(t, ip + 24, (const guint8 *)pinfo->dst.data, 16) != 0)
-            return FALSE;
-        guint plen = tvb_get_ntohs(t, ip + 4);
-        if (plen == 0)
-            return FALSE;
-        *len = plen > hlen ? plen - hlen : 0;
-        return TRUE;
+        /* Extension headers sit between IPv6 and TCP, each a multiple of 8
+         * bytes long; try each place the IPv6 header could start and keep
+         * the one whose chain of headers ends exactly at TCP. */
+        for (int ext = 0; ext <= MAX_V6_EXT; ext += 8) {
+            int ip = o - 40 - ext;
+            if (ip < 0 || tvb_captured_length_remaining(t, ip) < 40)
+                break;
+            if ((tvb_get_uint8(t, ip) >> 4) != 6 ||
+                tvb_memeql(t, ip + 8, (const guint8 *)pinfo->src.data, 16) != 0 ||
+                tvb_memeql(t, ip + 24, (const guint8 *)pinfo->dst.data, 16) != 0 ||
+                !v6_chain_reaches(t, ip + 6, ip + 40, o))
+                continue;
+            guint plen = tvb_get_ntohs(t, ip + 4);
+            if (plen == 0) /* jumbogram or TSO: the frame tells */
+                return FALSE;
+            *len = plen > (guint)ext ? plen - (guint)ext : 0;
+            return TRUE;
+        }
     }
     return FALSE;
 }
@@ -165,6 +203,16 @@ static gboolean stream_of(packet_info *pinfo, tvbuff_t *t, int o, guint32 *strea
     return TRUE;
 }
 
+/* Microseconds since the epoch, clamped to +-2^62 (146,000 years) so that
+ * neither this nor a difference of two such times can overflow on a
+ * corrupt or far-future timestamp. */
+static gint64 time_us(const nstime_t *ts)
+{
+    const gint64 max_s = ((gint64)1 << 62) / 1000000 - 1;
+    gint64 s = ts->secs > max_s ? max_s : ts->secs < -max_s ? -max_s : (gint64)ts->secs;
+    return s * 1000000 + ts->nsecs / 1000;
+}
+
 gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out)
 {
     field_info *tcp = first_finfo(tree, hf_tcp);
@@ -182,14 +230,25 @@ gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out)
         out->truncated = TRUE;
         return TRUE;
     }
-    /* The fixed header up to the window: 16 bytes (RFC 9293 §3.1). */
+    /* The fixed header up to the window: 16 bytes (RFC 9293 §3.1), and a
+     * data offset that says where data starts: at least 5 words, within
+     * the segment (TCP itself stops at a bogus one). */
+    guint hlen, seglen;
     if (tvb_captured_length_remaining(t, o) < 16) {
+        out->truncated = TRUE;
+        return TRUE;
+    }
+    hlen = (guint)(tvb_get_uint8(t, o + 12) >> 4) * 4;
+    if (!ip_segment_len(t, o, pinfo, &seglen)) {
+        int rest = tvb_reported_length_remaining(t, o);
+        seglen = rest > 0 ? (guint)rest : 0;
+    }
+    if (hlen < 20 || hlen > seglen) {
         out->truncated = TRUE;
         return TRUE;
     }
 
     tl_segment *s = &out->seg;
-    guint hlen = (guint)(tvb_get_uint8(t, o + 12) >> 4) * 4;
     s->frame = pinfo->num;
     s->sport = tvb_get_ntohs(t, o);
     s->dport = tvb_get_ntohs(t, o + 2);
@@ -197,14 +256,10 @@ gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out)
     s->ack = tvb_get_ntohl(t, o + 8);
     s->flags = tvb_get_uint8(t, o + 13);
     s->win = tvb_get_ntohs(t, o + 14);
-    s->time_us = (gint64)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+    s->time_us = time_us(&pinfo->abs_ts);
 
+    s->len = seglen - hlen;
     int payload_off = o + (int)hlen;
-    if (!ip_payload_len(t, o, hlen, pinfo, &s->len)) {
-        /* No IP header to tell: what the frame holds after the header. */
-        int rest = tvb_reported_length_remaining(t, payload_off);
-        s->len = rest > 0 ? (guint32)rest : 0;
-    }
     int avail = tvb_captured_length_remaining(t, payload_off);
     out->captured = avail > 0 ? MIN((guint32)avail, s->len) : 0;
     out->payload = out->captured ? tvb_get_ptr(t, payload_off, (gint)out->captured) : NULL;

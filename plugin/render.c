@@ -153,7 +153,7 @@ void tlp_render_register(int proto)
         {&ei_still_open, {"tcplife.expert.still_open", PI_SEQUENCE, PI_NOTE,
                           "Connection still open at end of capture", EXPFILL}},
         {&ei_unreadable, {"tcplife.expert.unreadable", PI_UNDECODED, PI_NOTE,
-                          "TCP header not fully captured: segment not used for the lifecycle",
+                          "TCP header cut short or invalid: segment not used for the lifecycle",
                           EXPFILL}},
         {&ei_fin_changed, {"tcplife.expert.fin_changed", PI_SEQUENCE, PI_WARN,
                            "Second FIN at a different sequence number", EXPFILL}},
@@ -309,7 +309,7 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     proto_tree_add_boolean(ct, hf_conn_complete, tvb, 0, 0, complete);
     proto_tree_add_string(ct, hf_conn_zeek_state, tvb, 0, 0, tl_zeek_conn_state(&conn->zeek));
     proto_tree_add_string(ct, hf_conn_zeek_history, tvb, 0, 0, tl_zeek_history(&conn->zeek));
-    gint64 us = c->last_time_us - c->first_time_us;
+    gint64 us = tl_conn_duration_us(c);
     nstime_t dur = {(time_t)(us / 1000000), (int)(us % 1000000) * 1000};
     proto_tree_add_time(ct, hf_conn_duration, tvb, 0, 0, &dur);
     proto_tree_add_uint(ct, hf_conn_http, tvb, 0, 0, conn->http_exchanges);

@@ -120,7 +120,7 @@ static void fill_row(stat_tap_table *t, guint row, guint32 stream, const tlp_con
         set_uint(t, row, COL_TD1 + i, c->td_frame[i]);
     set_uint(t, row, COL_RST, c->rst_frame);
     stat_tap_table_item_type *it = stat_tap_get_field_data(t, row, COL_DURATION);
-    it->value.float_value = (double)(c->last_time_us - c->first_time_us) / 1e6;
+    it->value.float_value = (double)tl_conn_duration_us(c) / 1e6;
     stat_tap_set_field_data(t, row, COL_DURATION, it);
     set_uint(t, row, COL_HTTP, conn->http_exchanges);
 }

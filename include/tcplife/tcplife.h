@@ -218,6 +218,11 @@ void tl_conn_init(tl_conn *c);
  * odd input sets an anomaly bit and leaves the state as the evidence allows. */
 void tl_conn_segment(tl_conn *c, const tl_segment *seg, tl_result *out);
 
+/* Time from the first to the last segment, in microseconds: 0 when the
+ * capture's clock went backwards, INT64_MAX when the times are too far
+ * apart to subtract. */
+int64_t tl_conn_duration_us(const tl_conn *c);
+
 /* Names for the enums; out-of-range values give "?". */
 const char *tl_state_name(unsigned s);
 const char *tl_phase_name(unsigned p);

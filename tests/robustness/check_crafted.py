@@ -304,6 +304,22 @@ class Checker:
                                                   "tcplife.endpoints_guessed")], " stream 1")
 
 
+    def bad_header(self, cap, base_cap):
+        """The two injected segments (frames 5, 6) are said unreadable and
+        change nothing; every other frame reads as in the base."""
+        rows, base = self.fields(cap), self.fields(base_cap)
+        said = [i for i, r in enumerate(rows)
+                if "TCP header cut short or invalid" in r["_ws.expert.message"]]
+        if said != [4, 5] or len(rows) != len(base) + 2:
+            self.fail(cap, "unreadable at %s, %d frames" % ([i + 1 for i in said], len(rows)))
+            return
+        for i in said:
+            if rows[i]["tcplife.label"] or rows[i]["tcplife.data"]:
+                self.fail(cap, "frame %d labelled %r" % (i + 1, rows[i]["tcplife.label"]))
+        real = [i for i in range(len(rows)) if i not in said]
+        self.compare(cap, rows, base, real, PER + CONN)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(rc.ROOT, "build"))
@@ -328,6 +344,7 @@ def main():
         notes.append("time_backwards: conn.duration %s (base %s)" % (
             ck.fields("time_backwards")[-1]["tcplife.conn.duration"],
             ck.fields("base_v4")[-1]["tcplife.conn.duration"]))
+        ck.bad_header("bad_header_length", "base_v4")
         ck.bogus("bogus_flags", "base_v4")
         ck.bogus_split("bogus_flags_split", "base_v4")
     finally:

@@ -40,6 +40,10 @@ base capture.
                  reverse order), the IPv6 response too
   eth_padding    base_v4 with short frames padded to 60 bytes (non-zero)
   time_backwards base_v4 with the clock stepped back 1 s after the request
+  bad_header_length  base_v4 with two segments injected after the request
+                 whose TCP data offset is bogus: 3 words (under the minimum
+                 of 5) with 10 bytes after the header, and 15 words (60
+                 bytes) in a 28-byte segment
 
 Run with Debian's python (scapy): /usr/bin/python3 tests/robustness/make_hostile.py [NAME...]
 Deterministic: same script, same bytes; --check compares the committed
@@ -386,6 +390,19 @@ def time_backwards():
     return frames
 
 
+def bad_header_length():
+    """Two injected segments, in window, that a reader cannot place the data
+    of: TCP itself stops at their header length, so must tcplife."""
+    c = base_v4()
+    short = c.seg("c", "PA", b"0123456789", advance=False)
+    short[TCP].dataofs = 3
+    long_ = c.seg("s", "PA", b"01234567", advance=False)
+    long_[TCP].dataofs = 15
+    pkts = c.pkts[:4] + c.pkts[-2:] + c.pkts[4:-2]
+    c.pkts = pkts
+    return plain(c)
+
+
 CAPTURES = {
     "base_v4": lambda: plain(base_v4()),
     "base_v6": lambda: plain(base_v6()),
@@ -407,6 +424,7 @@ CAPTURES = {
     "ip_fragments": ip_fragments,
     "eth_padding": eth_padding,
     "time_backwards": time_backwards,
+    "bad_header_length": bad_header_length,
 }
 
 

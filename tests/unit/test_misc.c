@@ -167,3 +167,24 @@ void test_seq_compare(void)
     CHECK(!tl_seq_lt(C0 + 946, C0)); /* C0 + 946 == 0x2B2 */
     CHECK(tl_seq_lt(0x7FFFFFFFu, 0x80000000u));
 }
+
+/* A clock that steps back gives 0, times too far apart saturate: the
+ * plugin shows durations of captures with corrupt timestamps. */
+void test_duration_saturates(void)
+{
+    tl_conn c;
+    tl_conn_init(&c);
+    c.first_time_us = 1700000000000000;
+    c.last_time_us = 1700000001500000;
+    CHECK(tl_conn_duration_us(&c) == 1500000);
+    c.last_time_us = c.first_time_us - 1;
+    CHECK(tl_conn_duration_us(&c) == 0);
+    c.first_time_us = INT64_MIN;
+    c.last_time_us = INT64_MAX;
+    CHECK(tl_conn_duration_us(&c) == INT64_MAX);
+    c.first_time_us = -1;
+    c.last_time_us = INT64_MAX;
+    CHECK(tl_conn_duration_us(&c) == INT64_MAX);
+    c.first_time_us = c.last_time_us = 0;
+    CHECK(tl_conn_duration_us(&c) == 0);
+}

@@ -42,7 +42,8 @@
     X(test_keepalive_probes)                                                                       \
     X(test_zero_window_probe)                                                                      \
     X(test_names)                                                                                  \
-    X(test_seq_compare)
+    X(test_seq_compare)                                                                            \
+    X(test_duration_saturates)
 
 #define TL_UNIT_DECLARE(fn) void fn(void);
 TL_UNIT_TESTS(TL_UNIT_DECLARE)

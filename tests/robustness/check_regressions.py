@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The inputs of regressions/ (see its README), each with what it must give.
+
+ipv6_ext_trailer.pcap: SYN, SYN+ACK, ACK over IPv6 with two extension
+headers and a 4-byte Ethernet trailer. The IPv6 payload length (16 bytes of
+extension headers + the TCP header) says there is no data: the trailer is
+not payload.
+
+time_huge.pcapng: a normal 11-frame connection, frames 1 ms apart from
+t0 = 1,700,000,000 s, except frame 6 (2^64-1 us) and frame 10 (2^63 us).
+The duration is last - first segment time, never negative, and must not
+overflow: frames 1-5 give (n-1) ms; frame 6 is clamped to the largest
+time tcplife keeps (2^62 us, minus less than a second); frames 7-9 and 11,
+whose time lies before frame 6's, are back to (n-1) ms.
+"""
+import argparse
+import sys
+
+import robust_common as rc
+
+CLAMP_S = (1 << 62) / 1e6
+T0 = 1_700_000_000
+
+
+def check_trailer(ts, fails):
+    cap = ts.readable_copy(rc.ROOT + "/tests/robustness/regressions/ipv6_ext_trailer.pcap")
+    code, out, err = ts.run(["-r", cap, "-T", "fields", "-e", "tcp.len", "-e", "tcplife.data",
+                             "-e", "tcplife.label"])
+    rows = [l.split("\t") for l in out.splitlines()]
+    want = ["Handshake 1/3: SYN", "Handshake 2/3: SYN+ACK", "Handshake 3/3: ACK"]
+    if code != 0 or err.strip() or len(rows) != 3:
+        fails.append("ipv6_ext_trailer: rc %s, %d rows, stderr %r" % (code, len(rows), err[:200]))
+        return
+    for i, (tcp_len, data, label) in enumerate(rows):
+        if tcp_len != "0" or data not in ("", "0") or label != want[i]:
+            fails.append("ipv6_ext_trailer frame %d: tcp.len %s tcplife.data %r label %r"
+                         % (i + 1, tcp_len, data, label))
+
+
+def check_time(ts, fails):
+    cap = ts.readable_copy(rc.ROOT + "/tests/robustness/regressions/time_huge.pcapng")
+    code, out, err = ts.run(["-r", cap, "-T", "fields", "-e", "frame.number",
+                             "-e", "tcplife.conn.duration"])
+    rows = [l.split("\t") for l in out.splitlines()]
+    if code != 0 or err.strip() or len(rows) != 11:
+        fails.append("time_huge: rc %s, %d rows, stderr %r" % (code, len(rows), err[:200]))
+        return
+    for num, dur in rows:
+        n, d = int(num), float(dur)
+        if n == 6:
+            ok = CLAMP_S - T0 - 1 <= d <= CLAMP_S - T0
+        elif n == 10:
+            ok = CLAMP_S - T0 - 1 <= d <= CLAMP_S - T0   # 2^63 us is past the clamp too
+        else:
+            ok = abs(d - (n - 1) / 1000) < 1e-6
+        if not ok:
+            fails.append("time_huge frame %d: duration %s" % (n, dur))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    a = ap.parse_args()
+    ts = rc.Tshark(a.build)
+    fails = []
+    try:
+        check_trailer(ts, fails)
+        check_time(ts, fails)
+    finally:
+        ts.close()
+    for f in fails:
+        print("FAIL", f)
+    print("regressions: %d failures" % len(fails))
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
