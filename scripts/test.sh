@@ -12,6 +12,10 @@ cmake -S . -B build-asan -DTCPLIFE_PLUGIN=OFF -DTCPLIFE_SANITIZE=ON -DTCPLIFE_WE
 cmake --build build-asan -j "$jobs" > /dev/null
 (cd build-asan && ctest --output-on-failure -L unit)
 
+# The core under libFuzzer (clang, ASan+UBSan) for a fixed short time:
+# invariant violations and sanitizer reports fail the run.
+bash tests/fuzz/run_fuzz.sh "${TCPLIFE_FUZZ_SECONDS:-60}"
+
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCPLIFE_WERROR=ON > /dev/null
 cmake --build build -j "$jobs" > /dev/null
 cd build && ctest --output-on-failure -j "$jobs"
