@@ -2,15 +2,16 @@
 /*
  * Reading a segment out of a dissected packet, on the first pass only.
  *
- * Every field a post-dissector asks Wireshark to keep costs per-packet
- * bookkeeping (measured: about a thousand instructions a field, a third of
- * what tshark spends on a packet's whole TCP layer), so we ask for one: the
- * `tcp` protocol item, which says where the TCP header lies in its data
- * source. Ports, seq, ack, flags and window are read from the header bytes
- * (always raw, whatever the TCP preferences say); the connection index is
- * the one TCP keeps in its conversation data (tcp.stream, with Wireshark's
- * port-reuse rules); the payload length comes from the IP header right
- * before the TCP header, identified by its protocol and addresses.
+ * Nothing is asked of the protocol tree. A post-dissector that wants even
+ * one field makes TShark build a tree for every packet (measured with
+ * callgrind: +16,000 instructions a packet, +40%, for `-q -z
+ * tcplife,conns`, which otherwise needs no tree at all). TCP leaves its
+ * ports and the innermost IP addresses in pinfo and its connection index
+ * in its conversation data; the header itself is found in the frame: the
+ * IP header between pinfo's addresses that carries protocol 6, followed by
+ * a TCP header with pinfo's ports. Ports, seq, ack, flags and window are
+ * read from the header bytes (raw, whatever TCP's preferences say), the
+ * segment's length from that IP header.
  */
 #include <epan/conversation.h>
 #include <epan/dissectors/packet-tcp.h>
@@ -19,120 +20,137 @@
 #include "compat.h"
 #include "tcplife-plugin.h"
 
-static int hf_tcp = -1;
-static int proto_icmp = -1, proto_icmpv6 = -1;
+static int proto_tcp = -1, proto_icmp = -1, proto_icmpv6 = -1;
 
 void tlp_extract_register_fields(void)
 {
-    hf_tcp = proto_get_id_by_filter_name("tcp");
+    proto_tcp = proto_get_id_by_filter_name("tcp");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
 }
 
-GArray *tlp_extract_wanted_hfids(void)
-{
-    GArray *wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), 1);
-    g_array_append_val(wanted, hf_tcp);
-    return wanted;
-}
-
-static field_info *first_finfo(proto_tree *tree, int hf)
-{
-    GPtrArray *a = proto_get_finfo_ptr_array(tree, hf);
-    return (a && a->len > 0) ? (field_info *)g_ptr_array_index(a, 0) : NULL;
-}
-
-/* A TCP header quoted inside an ICMP error is not a segment of the
- * connection: it is the peer's report about one. */
-static gboolean tcp_is_quoted(packet_info *pinfo)
+/* TCP dissected this frame, and not as a header quoted inside an ICMP
+ * error (that is the peer's report about a segment, not a segment). */
+static gboolean tcp_dissected(packet_info *pinfo)
 {
     wmem_list_frame_t *it;
     for (it = wmem_list_head(pinfo->layers); it; it = wmem_list_frame_next(it)) {
         int proto = GPOINTER_TO_INT(wmem_list_frame_data(it));
-        if (proto == hf_tcp)
-            return FALSE;
-        if (proto == proto_icmp || proto == proto_icmpv6)
+        if (proto == proto_tcp)
             return TRUE;
+        if (proto == proto_icmp || proto == proto_icmpv6)
+            return FALSE;
     }
     return FALSE;
 }
 
-/* Extension headers are rarely more than a few; a bound keeps a corrupt
- * frame from costing more than a few dozen probes. */
-#define MAX_V6_EXT 256
+/* Where the TCP header is. */
+typedef struct tcp_at {
+    tvbuff_t *t;
+    int off;
+    guint seglen;      /* header + data, from IP */
+    gboolean have_len; /* FALSE: IP says nothing (TSO, jumbogram): TCP's own rule */
+} tcp_at;
 
-/* Whether the IPv6 next-header chain starting with the byte at nh_at and
- * the first header at h ends with TCP (6) exactly at offset o. */
-static gboolean v6_chain_reaches(tvbuff_t *t, int nh_at, int h, int o)
+enum { NOT_HERE, FOUND, FRAGMENTED };
+
+static gboolean ports_at(const guint8 *p, int n, int o, packet_info *pinfo)
 {
-    guint8 nh = tvb_get_uint8(t, nh_at);
-    while (h < o) {
+    return o + 4 <= n && (guint)(p[o] << 8 | p[o + 1]) == pinfo->srcport &&
+           (guint)(p[o + 2] << 8 | p[o + 3]) == pinfo->destport;
+}
+
+static int ipv4_at(const guint8 *p, int n, int i, packet_info *pinfo, tcp_at *at)
+{
+    if ((p[i] & 0xF0) != 0x40 || (p[i] & 0x0F) < 5 || i + 20 > n || p[i + 9] != 6 ||
+        memcmp(p + i + 12, pinfo->src.data, 4) != 0 || memcmp(p + i + 16, pinfo->dst.data, 4) != 0)
+        return NOT_HERE;
+    guint ihl = (guint)(p[i] & 0x0F) * 4;
+    if ((p[i + 6] << 8 | p[i + 7]) & 0x3FFF) /* more fragments, or not the first */
+        return FRAGMENTED;
+    if (!ports_at(p, n, i + (int)ihl, pinfo))
+        return NOT_HERE;
+    guint total = (guint)(p[i + 2] << 8 | p[i + 3]);
+    at->off = i + (int)ihl;
+    at->have_len = total != 0;
+    at->seglen = total > ihl ? total - ihl : 0;
+    return FOUND;
+}
+
+static int ipv6_at(const guint8 *p, int n, int i, packet_info *pinfo, tcp_at *at)
+{
+    if ((p[i] >> 4) != 6 || i + 40 > n || memcmp(p + i + 8, pinfo->src.data, 16) != 0 ||
+        memcmp(p + i + 24, pinfo->dst.data, 16) != 0)
+        return NOT_HERE;
+    /* Extension headers (a bounded number) between IPv6 and TCP. */
+    guint8 nh = p[i + 6];
+    int h = i + 40;
+    for (int k = 0; k < 8 && nh != 6; k++) {
+        if (h + 2 > n)
+            return NOT_HERE;
         int size;
         switch (nh) {
         case 0: case 43: case 60: case 135: case 139: case 140: /* hop, routing, dest, mobility, HIP, shim6 */
-            size = (tvb_get_uint8(t, h + 1) + 1) * 8;
+            size = (p[h + 1] + 1) * 8;
             break;
-        case 44: /* fragment */
-            size = 8;
-            break;
-        case 51: /* AH: length in 4-byte units, minus 2 */
-            size = (tvb_get_uint8(t, h + 1) + 2) * 4;
+        case 44:
+            return FRAGMENTED;
+        case 51: /* AH: length in 4-byte words, minus 2 */
+            size = (p[h + 1] + 2) * 4;
             break;
         default:
-            return FALSE;
+            return NOT_HERE;
         }
-        nh = tvb_get_uint8(t, h);
+        nh = p[h];
         h += size;
     }
-    return h == o && nh == 6;
+    if (nh != 6 || !ports_at(p, n, h, pinfo))
+        return NOT_HERE;
+    guint plen = (guint)(p[i + 4] << 8 | p[i + 5]), ext = (guint)(h - i - 40);
+    at->off = h;
+    at->have_len = plen != 0;
+    at->seglen = plen > ext ? plen - ext : 0;
+    return FOUND;
 }
 
-/* The TCP segment's length (header and data) from the IP header just
- * before the TCP header at offset o of t: IPv4 total length or IPv6
- * payload length, the header recognised by version, protocol 6 and the
- * packet's own addresses, across IPv6 extension headers. FALSE when there
- * is no such header or it gives no length (TSO captures, jumbograms): then,
- * as TCP itself does, the frame's remaining bytes are the segment. */
-static gboolean ip_segment_len(tvbuff_t *t, int o, packet_info *pinfo, guint *len)
+/* A fragmented datagram's TCP header starts the data source IP reassembly
+ * added (its bytes are the datagram's payload). */
+static gboolean in_reassembled(packet_info *pinfo, tvbuff_t *frame, tcp_at *at)
 {
-    if (pinfo->src.type == AT_IPv4 && pinfo->dst.type == AT_IPv4) {
-        for (guint ihl = 5; ihl <= 15; ihl++) {
-            int ip = o - (int)ihl * 4;
-            if (ip < 0 || tvb_captured_length_remaining(t, ip) < 20)
-                break;
-            if (tvb_get_uint8(t, ip) != (0x40 | ihl) || tvb_get_uint8(t, ip + 9) != 6 ||
-                tvb_memeql(t, ip + 12, (const guint8 *)pinfo->src.data, 4) != 0 ||
-                tvb_memeql(t, ip + 16, (const guint8 *)pinfo->dst.data, 4) != 0)
-                continue;
-            guint total = tvb_get_ntohs(t, ip + 2);
-            if (total == 0)
-                return FALSE;
-            *len = total > ihl * 4 ? total - ihl * 4 : 0;
-            return TRUE;
-        }
-        return FALSE;
-    }
-    if (pinfo->src.type == AT_IPv6 && pinfo->dst.type == AT_IPv6) {
-        /* Extension headers sit between IPv6 and TCP, each a multiple of 8
-         * bytes long; try each place the IPv6 header could start and keep
-         * the one whose chain of headers ends exactly at TCP. */
-        for (int ext = 0; ext <= MAX_V6_EXT; ext += 8) {
-            int ip = o - 40 - ext;
-            if (ip < 0 || tvb_captured_length_remaining(t, ip) < 40)
-                break;
-            if ((tvb_get_uint8(t, ip) >> 4) != 6 ||
-                tvb_memeql(t, ip + 8, (const guint8 *)pinfo->src.data, 16) != 0 ||
-                tvb_memeql(t, ip + 24, (const guint8 *)pinfo->dst.data, 16) != 0 ||
-                !v6_chain_reaches(t, ip + 6, ip + 40, o))
-                continue;
-            guint plen = tvb_get_ntohs(t, ip + 4);
-            if (plen == 0) /* jumbogram or TSO: the frame tells */
-                return FALSE;
-            *len = plen > (guint)ext ? plen - (guint)ext : 0;
+    for (GSList *l = pinfo->data_src; l; l = l->next) {
+        tvbuff_t *t = get_data_source_tvb((struct data_source *)l->data);
+        if (!t || t == frame || tvb_captured_length(t) < 4)
+            continue;
+        if ((guint)tvb_get_ntohs(t, 0) == pinfo->srcport &&
+            (guint)tvb_get_ntohs(t, 2) == pinfo->destport) {
+            at->t = t;
+            at->off = 0;
+            at->seglen = tvb_reported_length(t);
+            at->have_len = TRUE;
             return TRUE;
         }
     }
     return FALSE;
+}
+
+static gboolean find_tcp(packet_info *pinfo, tvbuff_t *frame, tcp_at *at)
+{
+    gboolean v4 = pinfo->src.type == AT_IPv4 && pinfo->dst.type == AT_IPv4;
+    gboolean v6 = pinfo->src.type == AT_IPv6 && pinfo->dst.type == AT_IPv6;
+    int n = (int)tvb_captured_length(frame);
+    if (!(v4 || v6) || n < 24)
+        return FALSE;
+    const guint8 *p = tvb_get_ptr(frame, 0, n);
+    gboolean fragmented = FALSE;
+    for (int i = 0; i + 20 <= n; i++) {
+        int r = v4 ? ipv4_at(p, n, i, pinfo, at) : ipv6_at(p, n, i, pinfo, at);
+        if (r == FOUND) {
+            at->t = frame;
+            return TRUE;
+        }
+        fragmented |= r == FRAGMENTED;
+    }
+    return fragmented && in_reassembled(pinfo, frame, at);
 }
 
 /* tcp.stream by 4-tuple, remembered: TCP's conversation lookup costs
@@ -194,7 +212,7 @@ static gboolean stream_of(packet_info *pinfo, tvbuff_t *t, int o, guint32 *strea
         }
     }
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-    struct tcp_analysis *ta = conv ? conversation_get_proto_data(conv, hf_tcp) : NULL;
+    struct tcp_analysis *ta = conv ? conversation_get_proto_data(conv, proto_tcp) : NULL;
     if (!ta)
         return FALSE;
     *stream = ta->stream;
@@ -213,33 +231,31 @@ static gint64 time_us(const nstime_t *ts)
     return s * 1000000 + ts->nsecs / 1000;
 }
 
-gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out)
+gboolean tlp_extract(tvbuff_t *frame, packet_info *pinfo, tlp_packet *out)
 {
-    field_info *tcp = first_finfo(tree, hf_tcp);
-    if (!tcp || !tcp->ds_tvb || tcp->start < 0)
-        return FALSE;
-    if (tcp_is_quoted(pinfo))
+    if (!tcp_dissected(pinfo))
         return FALSE;
 
     memset(out, 0, sizeof *out);
-    tvbuff_t *t = tcp->ds_tvb;
-    int o = tcp->start;
-    if (!stream_of(pinfo, t, o, &out->stream)) {
+    tcp_at at;
+    if (!find_tcp(pinfo, frame, &at) || !stream_of(pinfo, at.t, at.off, &out->stream)) {
         /* TCP stopped before it could name the connection (header cut). */
         out->stream = TLP_NO_STREAM;
         out->truncated = TRUE;
         return TRUE;
     }
+    tvbuff_t *t = at.t;
+    int o = at.off;
     /* The fixed header up to the window: 16 bytes (RFC 9293 §3.1), and a
      * data offset that says where data starts: at least 5 words, within
      * the segment (TCP itself stops at a bogus one). */
-    guint hlen, seglen;
     if (tvb_captured_length_remaining(t, o) < 16) {
         out->truncated = TRUE;
         return TRUE;
     }
-    hlen = (guint)(tvb_get_uint8(t, o + 12) >> 4) * 4;
-    if (!ip_segment_len(t, o, pinfo, &seglen)) {
+    guint hlen = (guint)(tvb_get_uint8(t, o + 12) >> 4) * 4, seglen = at.seglen;
+    if (!at.have_len) {
+        /* As TCP does: the frame's remaining bytes. */
         int rest = tvb_reported_length_remaining(t, o);
         seglen = rest > 0 ? (guint)rest : 0;
     }

@@ -75,10 +75,10 @@ static guint8 direction(tlp_conn *conn, const tl_segment *s, packet_info *pinfo)
     return addresses_equal(&pinfo->src, &conn->a_addr) ? 0 : 1;
 }
 
-static tlp_frame *first_pass(proto_tree *tree, packet_info *pinfo)
+static tlp_frame *first_pass(tvbuff_t *tvb, packet_info *pinfo)
 {
     tlp_packet p;
-    if (!tlp_extract(tree, pinfo, &p))
+    if (!tlp_extract(tvb, pinfo, &p))
         return NULL;
     if (p.truncated) {
         /* Say so rather than stay silent; the connection learns nothing. */
@@ -113,7 +113,7 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 {
     tlp_frame *f = tlp_store_frame(pinfo->num, FALSE);
     if (!f && !PINFO_FD_VISITED(pinfo))
-        f = first_pass(tree, pinfo);
+        f = first_pass(tvb, pinfo);
     if (!f)
         return 0;
     if (f->r.anomalies & TL_A_UNREADABLE) {
@@ -142,12 +142,10 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 static void tcplife_init(void)
 {
     tlp_store_init();
-    set_postdissector_wanted_hfids(tcplife_handle, tlp_extract_wanted_hfids());
 }
 
 static void tcplife_cleanup(void)
 {
-    set_postdissector_wanted_hfids(tcplife_handle, NULL);
     tlp_store_cleanup();
 }
 

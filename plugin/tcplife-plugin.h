@@ -64,8 +64,7 @@ typedef struct tlp_packet {
 
 void tlp_extract_register_fields(void);
 void tlp_extract_reset(void);
-GArray *tlp_extract_wanted_hfids(void);
-gboolean tlp_extract(proto_tree *tree, packet_info *pinfo, tlp_packet *out);
+gboolean tlp_extract(tvbuff_t *frame, packet_info *pinfo, tlp_packet *out);
 
 /* store.c */
 void tlp_store_init(void);
