@@ -12,7 +12,12 @@ typos and drift after a capture is regenerated:
 - value names from SPEC §3; td steps 1-4 ascending; hs 1-3;
 - retrans names an earlier frame from the same endpoint with the same raw
   sequence number and the same SYN/FIN/RST flags;
-- .flags lines name existing frames and known fields.
+- .flags lines name existing frames and known fields;
+- a table in a wireshark-X.Y folder (used instead of the one here from
+  Wireshark X.Y on, see README.md) gets the same checks, except that its
+  stream column is compared with tshark's tcp.stream only when it is the
+  table that applies to the running tshark (and then the table here is
+  not compared on streams).
 
 Usage: check_tables.py [name...]   (default: every table). Needs tshark.
 Exit status 1 on any problem.
@@ -23,6 +28,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CAPS = os.path.join(HERE, "..", "captures")
+sys.path.insert(0, os.path.join(HERE, ".."))
+import wsversion  # noqa: E402
 HEADER = ["frame", "stream", "sender", "phase", "hs", "td", "client", "server", "retrans"]
 PHASES = {"handshake", "established", "closing", "closed", "reset"}
 STATES = {"CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
@@ -47,9 +54,8 @@ def tshark_rows(pcap):
     return rows
 
 
-def check(name):
+def check(name, tsv, compare_streams):
     errs = []
-    tsv = os.path.join(HERE, name + ".tsv")
     pcap = os.path.join(CAPS, name + ".pcap")
     if not os.path.exists(pcap):
         return ["%s: no capture %s" % (name, pcap)]
@@ -69,7 +75,7 @@ def check(name):
         frame, stream, sender, phase, hs, td, cst, sst, rt = r
         by_frame[frame] = p
         where = "frame %s" % frame
-        if frame != p["frame"] or stream != p["stream"]:
+        if frame != p["frame"] or (compare_streams and stream != p["stream"]):
             errs.append("%s stream %s: tshark says frame %s stream %s"
                         % (where, stream, p["frame"], p["stream"]))
         if sender not in ("client", "server"):
@@ -97,7 +103,7 @@ def check(name):
         roles = [v for k, v in role_of.items() if k[0] == stream]
         if len(roles) != len(set(roles)):
             errs.append("stream %s: both endpoints are %s" % (stream, roles[0]))
-    flags = os.path.join(HERE, name + ".flags")
+    flags = os.path.splitext(tsv)[0] + ".flags"
     if os.path.exists(flags):
         for l in open(flags):
             if l.startswith("#") or not l.strip():
@@ -105,17 +111,33 @@ def check(name):
             f = l.rstrip("\n").split("\t")
             if len(f) != 2 or f[0] not in by_frame or f[1] not in FLAG_FIELDS:
                 errs.append("flags: bad line %r" % l.rstrip("\n"))
-    return ["%s: %s" % (name, e) for e in errs]
+    label = os.path.relpath(tsv, HERE)[:-4]
+    return ["%s: %s" % (label, e) for e in errs]
 
 
 def main():
     names = sys.argv[1:] or sorted(f[:-4] for f in os.listdir(HERE) if f.endswith(".tsv"))
+    version = wsversion.tshark_version()
+    overrides = wsversion.override_dirs(HERE)
     bad = []
+    tables = 0
     for n in names:
-        bad += check(n)
+        base = os.path.join(HERE, n + ".tsv")
+        applies = wsversion.versioned_table(base, version)
+        for tsv in [base] + [os.path.join(d, n + ".tsv") for _, d in sorted(overrides.items())]:
+            if os.path.exists(tsv):
+                tables += 1
+                bad += check(n, tsv, tsv == applies)
+    for d in overrides.values():
+        for f in os.listdir(d):
+            if os.path.splitext(f)[0] not in names and not sys.argv[1:]:
+                bad.append("%s: no %s beside it to replace" % (os.path.relpath(os.path.join(
+                    d, f), HERE), os.path.splitext(f)[0] + ".tsv"))
     for b in bad:
         print(b)
-    print("%d tables checked, %d problems" % (len(names), len(bad)))
+    print("%d tables checked (Wireshark %s: streams compared with %s), %d problems"
+          % (tables, ".".join(map(str, version)), "the newest table not above it",
+             len(bad)))
     return 1 if bad else 0
 
 
