@@ -16,7 +16,6 @@
 #include <epan/prefs.h>
 #include <epan/proto.h>
 #include <epan/tap.h>
-#include <epan/to_str.h>
 
 #include "compat.h"
 #include "tcplife-plugin.h"
@@ -57,22 +56,12 @@ static guint8 port_hint(const tl_segment *s)
     return hint;
 }
 
-/* "127.0.0.1:52749" or "[::1]:52749", kept for the file's lifetime. */
-static const char *endpoint_str(const address *addr, guint16 port)
-{
-    char *a = address_to_str(NULL, addr);
-    char *s = addr->type == AT_IPv6 ? wmem_strdup_printf(wmem_file_scope(), "[%s]:%u", a, port)
-                                    : wmem_strdup_printf(wmem_file_scope(), "%s:%u", a, port);
-    wmem_free(NULL, a);
-    return s;
-}
-
 /* Endpoint A is the source of the connection's first captured segment. */
-static guint8 direction(tlp_conn *conn, const tl_segment *s, packet_info *pinfo)
+static guint8 direction(const tlp_conn *conn, const tl_segment *s, packet_info *pinfo)
 {
     if (s->sport != s->dport)
-        return s->sport == conn->a_port ? 0 : 1;
-    return addresses_equal(&pinfo->src, &conn->a_addr) ? 0 : 1;
+        return s->sport == conn->port[0] ? 0 : 1;
+    return memcmp(pinfo->src.data, conn->ip[0], (size_t)pinfo->src.len) == 0 ? 0 : 1;
 }
 
 static tlp_frame *first_pass(tvbuff_t *tvb, packet_info *pinfo)
@@ -91,10 +80,12 @@ static tlp_frame *first_pass(tvbuff_t *tvb, packet_info *pinfo)
 
     tlp_conn *conn = tlp_store_conn(p.stream, TRUE);
     if (conn->core.segments == 0) {
-        conn->a_port = p.seg.sport;
-        copy_address_wmem(wmem_file_scope(), &conn->a_addr, &pinfo->src);
-        conn->dir_str[0] = endpoint_str(&pinfo->src, p.seg.sport);
-        conn->dir_str[1] = endpoint_str(&pinfo->dst, p.seg.dport);
+        /* tlp_extract() found the header between these IPv4 or IPv6 addresses. */
+        conn->ipv6 = pinfo->src.type == AT_IPv6;
+        memcpy(conn->ip[0], pinfo->src.data, (size_t)pinfo->src.len);
+        memcpy(conn->ip[1], pinfo->dst.data, (size_t)pinfo->dst.len);
+        conn->port[0] = p.seg.sport;
+        conn->port[1] = p.seg.dport;
         if (!(p.seg.flags & TL_TH_SYN))
             p.seg.port_hint = port_hint(&p.seg);
     }

@@ -22,6 +22,11 @@ static int hf_conn_client = -1, hf_conn_server = -1, hf_conn_hs[3] = {-1, -1, -1
 static int hf_conn_td[4] = {-1, -1, -1, -1}, hf_conn_reset = -1, hf_conn_closer = -1;
 static int hf_conn_complete = -1, hf_conn_duration = -1;
 static int hf_conn_zeek_state = -1, hf_conn_zeek_history = -1, hf_conn_http = -1;
+static int *const conn_hfs[] = {
+    &hf_conn_client, &hf_conn_server, &hf_conn_hs[0], &hf_conn_hs[1], &hf_conn_hs[2],
+    &hf_conn_td[0], &hf_conn_td[1], &hf_conn_td[2], &hf_conn_td[3], &hf_conn_reset,
+    &hf_conn_closer, &hf_conn_complete, &hf_conn_duration, &hf_conn_zeek_state,
+    &hf_conn_zeek_history, &hf_conn_http};
 static gint ett_tcplife = -1, ett_conn = -1;
 static int proto_tcplife = -1;
 
@@ -244,6 +249,48 @@ void tlp_render_unreadable(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     expert_add_info(pinfo, top, &ei_unreadable);
 }
 
+/* Is any field of the connection summary asked for? */
+static gboolean conn_fields_wanted(proto_tree *tree)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(conn_hfs); i++)
+        if (proto_field_is_referenced(tree, *conn_hfs[i]))
+            return TRUE;
+    return FALSE;
+}
+
+/* Connection summary: as known now (first pass) or at the end (revisits). */
+static void add_conn_summary(tvbuff_t *tvb, proto_tree *t, proto_tree *tree,
+                             const tlp_conn *conn, gboolean visible)
+{
+    const tl_conn *c = &conn->core;
+#define WANT(hf) (visible || proto_field_is_referenced(tree, hf))
+    proto_tree *ct = proto_tree_add_subtree(t, tvb, 0, 0, ett_conn, NULL, "Connection");
+    if (WANT(hf_conn_client))
+        proto_tree_add_string(ct, hf_conn_client, tvb, 0, 0, tlp_conn_endpoint(conn, TL_CLIENT));
+    if (WANT(hf_conn_server))
+        proto_tree_add_string(ct, hf_conn_server, tvb, 0, 0, tlp_conn_endpoint(conn, TL_SERVER));
+    for (int i = 0; i < 3; i++)
+        add_framenum(ct, hf_conn_hs[i], tvb, c->hs_frame[i]);
+    for (int i = 0; i < 4; i++)
+        add_framenum(ct, hf_conn_td[i], tvb, c->td_frame[i]);
+    add_framenum(ct, hf_conn_reset, tvb, c->rst_frame);
+    proto_tree_add_uint(ct, hf_conn_closer, tvb, 0, 0, c->closer);
+    gboolean complete = c->hs_frame[0] && c->hs_frame[1] && c->hs_frame[2] && c->td_frame[0] &&
+                        c->td_frame[1] && c->td_frame[2] && c->td_frame[3] && !c->rst_frame;
+    proto_tree_add_boolean(ct, hf_conn_complete, tvb, 0, 0, complete);
+    if (WANT(hf_conn_zeek_state))
+        proto_tree_add_string(ct, hf_conn_zeek_state, tvb, 0, 0,
+                              tl_zeek_conn_state(&conn->zeek));
+    if (WANT(hf_conn_zeek_history))
+        proto_tree_add_string(ct, hf_conn_zeek_history, tvb, 0, 0,
+                              tl_zeek_history(&conn->zeek));
+    gint64 us = tl_conn_duration_us(c);
+    nstime_t dur = {(time_t)(us / 1000000), (int)(us % 1000000) * 1000};
+    proto_tree_add_time(ct, hf_conn_duration, tvb, 0, 0, &dur);
+    proto_tree_add_uint(ct, hf_conn_http, tvb, 0, 0, conn->http_exchanges);
+#undef WANT
+}
+
 void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
                 const tlp_conn *conn, gboolean info_column)
 {
@@ -264,55 +311,56 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
         proto_item_append_text(top, ": %s", label);
     }
 
-    proto_item_set_generated(proto_tree_add_uint(t, hf_stream, tvb, 0, 0, f->stream_plus1 - 1));
-    proto_tree_add_uint(t, hf_sender, tvb, 0, 0, r->sender);
-    proto_tree_add_uint(t, hf_phase, tvb, 0, 0, r->phase);
+    /* Unless the tree is shown, add only what a filter, column or -e asks
+     * for: a faked item still costs a call, its arguments (strings) more. */
+#define WANT(hf) (visible || proto_field_is_referenced(tree, hf))
+    if (WANT(hf_stream))
+        proto_item_set_generated(
+            proto_tree_add_uint(t, hf_stream, tvb, 0, 0, f->stream_plus1 - 1));
+    if (WANT(hf_sender))
+        proto_tree_add_uint(t, hf_sender, tvb, 0, 0, r->sender);
+    if (WANT(hf_phase))
+        proto_tree_add_uint(t, hf_phase, tvb, 0, 0, r->phase);
+    /* The step item anchors the step's expert info: added when either is wanted. */
     proto_item *step_item = NULL;
-    if (r->hs_step)
+    if (r->hs_step && (WANT(hf_hs_step) || want_expert(tree, &ei_handshake)))
         step_item = proto_tree_add_uint(t, hf_hs_step, tvb, 0, 0, r->hs_step);
-    for (unsigned n = 1; n <= 4; n++)
-        if (tl_has_td_step(r, n))
-            step_item = proto_tree_add_uint(t, hf_td_step, tvb, 0, 0, n);
-    if (r->data_len)
+    if (r->td_mask && (WANT(hf_td_step) || want_expert(tree, &ei_teardown)))
+        for (unsigned n = 1; n <= 4; n++)
+            if (tl_has_td_step(r, n))
+                step_item = proto_tree_add_uint(t, hf_td_step, tvb, 0, 0, n);
+    if (r->data_len && WANT(hf_data))
         proto_tree_add_uint(t, hf_data, tvb, 0, 0, r->data_len);
 
-    const char *cl = tlp_conn_endpoint(conn, TL_CLIENT), *sv = tlp_conn_endpoint(conn, TL_SERVER);
-    add_state_line(t, hf_client_state, tvb, "Client", cl, r->state_before[0], r->state_after[0],
-                   visible);
-    add_state_line(t, hf_server_state, tvb, "Server", sv, r->state_before[1], r->state_after[1],
-                   visible);
-    proto_tree_add_boolean(t, hf_state_change, tvb, 0, 0, (r->flags & TL_F_STATE_CHANGE) != 0);
-    if (r->retrans_of)
+    if (WANT(hf_client_state))
+        add_state_line(t, hf_client_state, tvb, "Client",
+                       visible ? tlp_conn_endpoint(conn, TL_CLIENT) : NULL, r->state_before[0],
+                       r->state_after[0], visible);
+    if (WANT(hf_server_state))
+        add_state_line(t, hf_server_state, tvb, "Server",
+                       visible ? tlp_conn_endpoint(conn, TL_SERVER) : NULL, r->state_before[1],
+                       r->state_after[1], visible);
+    if (WANT(hf_state_change))
+        proto_tree_add_boolean(t, hf_state_change, tvb, 0, 0,
+                               (r->flags & TL_F_STATE_CHANGE) != 0);
+    if (r->retrans_of && WANT(hf_retrans))
         proto_item_set_generated(proto_tree_add_uint(t, hf_retrans, tvb, 0, 0, r->retrans_of));
-    proto_tree_add_string(t, hf_label, tvb, 0, 0, want_label ? label : "");
-    add_flag(t, hf_guessed, tvb, r->flags & TL_F_GUESSED);
-    add_flag(t, hf_midstream, tvb, r->flags & TL_F_MIDSTREAM);
-    add_flag(t, hf_sim_open, tvb, r->flags & TL_F_SIMULTANEOUS_OPEN);
-    add_flag(t, hf_sim_close, tvb, r->flags & TL_F_SIMULTANEOUS_CLOSE);
+    if (want_label)
+        proto_tree_add_string(t, hf_label, tvb, 0, 0, label);
+    if (r->flags & (TL_F_GUESSED | TL_F_MIDSTREAM | TL_F_SIMULTANEOUS_OPEN |
+                    TL_F_SIMULTANEOUS_CLOSE)) {
+        add_flag(t, hf_guessed, tvb, r->flags & TL_F_GUESSED);
+        add_flag(t, hf_midstream, tvb, r->flags & TL_F_MIDSTREAM);
+        add_flag(t, hf_sim_open, tvb, r->flags & TL_F_SIMULTANEOUS_OPEN);
+        add_flag(t, hf_sim_close, tvb, r->flags & TL_F_SIMULTANEOUS_CLOSE);
+    }
 
     if (hf)
         tlp_render_http(tvb, pinfo, t, hf);
 
-    /* Connection summary: as known now (first pass) or at the end (revisits). */
-    proto_item *ci = NULL;
-    proto_tree *ct = proto_tree_add_subtree(t, tvb, 0, 0, ett_conn, &ci, "Connection");
-    proto_tree_add_string(ct, hf_conn_client, tvb, 0, 0, cl);
-    proto_tree_add_string(ct, hf_conn_server, tvb, 0, 0, sv);
-    for (int i = 0; i < 3; i++)
-        add_framenum(ct, hf_conn_hs[i], tvb, c->hs_frame[i]);
-    for (int i = 0; i < 4; i++)
-        add_framenum(ct, hf_conn_td[i], tvb, c->td_frame[i]);
-    add_framenum(ct, hf_conn_reset, tvb, c->rst_frame);
-    proto_tree_add_uint(ct, hf_conn_closer, tvb, 0, 0, c->closer);
-    gboolean complete = c->hs_frame[0] && c->hs_frame[1] && c->hs_frame[2] && c->td_frame[0] &&
-                        c->td_frame[1] && c->td_frame[2] && c->td_frame[3] && !c->rst_frame;
-    proto_tree_add_boolean(ct, hf_conn_complete, tvb, 0, 0, complete);
-    proto_tree_add_string(ct, hf_conn_zeek_state, tvb, 0, 0, tl_zeek_conn_state(&conn->zeek));
-    proto_tree_add_string(ct, hf_conn_zeek_history, tvb, 0, 0, tl_zeek_history(&conn->zeek));
-    gint64 us = tl_conn_duration_us(c);
-    nstime_t dur = {(time_t)(us / 1000000), (int)(us % 1000000) * 1000};
-    proto_tree_add_time(ct, hf_conn_duration, tvb, 0, 0, &dur);
-    proto_tree_add_uint(ct, hf_conn_http, tvb, 0, 0, conn->http_exchanges);
+    if (visible || conn_fields_wanted(tree))
+        add_conn_summary(tvb, t, tree, conn, visible);
+#undef WANT
 
     /* Expert info: each at the frame where it becomes known. */
     proto_item *at = step_item ? step_item : top;

@@ -5,6 +5,8 @@
  * tcp.stream (dense indices, so an array of pointers). Both live from the
  * file's first dissection to its close (init and cleanup routines).
  */
+#include <epan/to_str.h>
+
 #include "tcplife-plugin.h"
 
 static tlp_frame *frames;
@@ -72,4 +74,22 @@ tlp_conn *tlp_store_conn(guint32 stream, gboolean create)
         tl_zeek_init(&conns[stream]->zeek);
     }
     return conns[stream];
+}
+
+const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role)
+{
+    guint d = (role == TL_CLIENT ? conn->core.client_dir : !conn->core.client_dir) & 1;
+    if (!conn->dir_str[d]) {
+        /* Formatting costs more than the rest of a segment's first pass:
+         * done for the connections somebody looks at. The text is a cache
+         * of the addresses, so a const connection may fill it. */
+        address a;
+        set_address(&a, conn->ipv6 ? AT_IPv6 : AT_IPv4, conn->ipv6 ? 16 : 4, conn->ip[d]);
+        char *s = address_to_str(NULL, &a);
+        ((tlp_conn *)conn)->dir_str[d] =
+            conn->ipv6 ? wmem_strdup_printf(wmem_file_scope(), "[%s]:%u", s, conn->port[d])
+                       : wmem_strdup_printf(wmem_file_scope(), "%s:%u", s, conn->port[d]);
+        wmem_free(NULL, s);
+    }
+    return conn->dir_str[d];
 }

@@ -21,9 +21,10 @@
 typedef struct tlp_conn {
     tl_conn core;
     tl_zeek zeek;     /* Zeek conn_state / history */
-    address a_addr;   /* source of the first captured segment ("endpoint A") */
-    guint16 a_port;
-    const char *dir_str[2]; /* "addr:port" of endpoint A (dir 0) and B, file scope */
+    guint8 ip[2][16];  /* endpoint A (source of the first captured segment), B */
+    guint16 port[2];
+    gboolean ipv6;
+    const char *dir_str[2]; /* "addr:port" of A and B, made when first asked for */
     guint32 http_exchanges;
     tl_http *http;          /* allocated at the first payload */
     wmem_map_t *http_msgs;  /* (exchange, kind) -> message record, file scope */
@@ -35,12 +36,8 @@ static inline gboolean tlp_conn_is_http(const tlp_conn *conn)
     return app == TL_APP_HTTP || app == TL_APP_WEBSOCKET;
 }
 
-/* "addr:port" of the client or the server. */
-static inline const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role)
-{
-    guint8 dir = role == TL_CLIENT ? conn->core.client_dir : (guint8)!conn->core.client_dir;
-    return conn->dir_str[dir & 1];
-}
+/* "addr:port" of the client or the server ("[addr]:port" for IPv6). */
+const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role);
 
 /* tlp_packet.stream when TCP could not name the connection. */
 #define TLP_NO_STREAM G_MAXUINT32
