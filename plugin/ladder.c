@@ -497,8 +497,11 @@ static TLP_STAT_INIT_RET ladder_init(const char *opt_arg, void *userdata _U_)
     TLP_STAT_INIT_OK;
 }
 
-/* GUI: Statistics > TCP Connection Lifecycle ladder: a text window fed by
- * the same listener; the GUI retaps the capture after this returns. */
+/* GUI: Statistics > TCP Connection Lifecycle Ladder: a text window fed by
+ * the same listener. Qt's funnel menus only call this callback (the retap
+ * flag given to funnel_register_menu is stored but not acted on), so the
+ * callback retaps the capture itself, as Lua menu scripts do; otherwise the
+ * window would show an empty ladder until something else retapped. */
 static void window_closed(void *data)
 {
     ladder *l = (ladder *)data;
@@ -526,14 +529,21 @@ static void gui_ladder(gpointer data _U_)
         return;
     }
     ops->set_close_cb(l->window, window_closed, l);
+    if (ops->retap_packets)
+        ops->retap_packets(ops->ops_id);
 }
 
 void tlp_ladder_register(void)
 {
-    funnel_register_menu("TCP Connection Lifecycle Ladder", REGISTER_STAT_GROUP_GENERIC,
+    /* The Qt main window places dynamic menu items by group and silently
+     * drops the groups it has no menu for, REGISTER_STAT_GROUP_GENERIC among
+     * them: REGISTER_PACKET_STAT_GROUP_UNSORTED is the Statistics menu
+     * itself (see stats.c). */
+    funnel_register_menu("TCP Connection Lifecycle Ladder", REGISTER_PACKET_STAT_GROUP_UNSORTED,
                          gui_ladder, NULL, NULL, TRUE);
-    static stat_tap_ui ui = {REGISTER_STAT_GROUP_GENERIC, NULL, "tcplife,ladder", ladder_init, 0,
-                             NULL};
+    /* -z only: a stat_tap_ui makes no menu item, its group is not used. */
+    static stat_tap_ui ui = {REGISTER_PACKET_STAT_GROUP_UNSORTED, NULL, "tcplife,ladder",
+                             ladder_init, 0, NULL};
     register_stat_tap_ui(&ui, NULL);
 }
 

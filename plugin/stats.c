@@ -62,6 +62,7 @@ static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
 typedef struct live_table {
     stat_tap_table *table;
     GHashTable *rows; /* stream + 1 -> row + 1 */
+    guint allocated;  /* rows whose cells table->elements holds, used or not */
 } live_table;
 
 static GPtrArray *live; /* of live_table* */
@@ -135,7 +136,14 @@ static guint add_row(live_table *lt, guint32 stream)
         if (items[i].type == TABLE_ITEM_STRING)
             items[i].value.string_value = g_strdup("");
     guint row = lt->table->num_elements;
-    stat_tap_init_table_row(lt->table, row, N_COLS, items);
+    if (row < lt->allocated) {
+        /* A row emptied by table_reset: reuse its cells. */
+        memcpy(lt->table->elements[row], items, sizeof items);
+        lt->table->num_elements = row + 1;
+    } else {
+        stat_tap_init_table_row(lt->table, row, N_COLS, items);
+        lt->allocated = row + 1;
+    }
     g_hash_table_insert(lt->rows, GUINT_TO_POINTER(stream + 1), GUINT_TO_POINTER(row + 1));
     return row;
 }
@@ -156,15 +164,31 @@ void tlp_stats_queue(packet_info *pinfo, const tlp_frame *f)
         tap_queue_packet(tap_id, pinfo, f);
 }
 
+/* Is this table still one of the UI's? */
+static gboolean ui_has_table(const stat_tap_table_ui *ui, const stat_tap_table *table)
+{
+    for (guint i = 0; ui->tables && i < ui->tables->len; i++)
+        if (g_array_index(ui->tables, stat_tap_table *, i) == table)
+            return TRUE;
+    return FALSE;
+}
+
 static void table_init(stat_tap_table_ui *ui)
 {
     stat_tap_table *table = stat_tap_find_table(ui, table_name);
+    if (!live)
+        live = g_ptr_array_new();
     if (!table) {
+        /* A table freed while empty never reached table_free_item: forget
+         * it now, before a new table can be allocated at its address. */
+        for (guint i = live->len; i-- > 0;) {
+            live_table *lt = g_ptr_array_index(live, i);
+            if (!ui_has_table(ui, lt->table))
+                forget_table(lt->table);
+        }
         table = stat_tap_init_table(table_name, N_COLS, 0, NULL);
         stat_tap_add_table(ui, table);
     }
-    if (!live)
-        live = g_ptr_array_new();
     if (!find_live(table)) {
         live_table *lt = g_new0(live_table, 1);
         lt->table = table;
@@ -191,6 +215,10 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_,
     return TAP_PACKET_REDRAW;
 }
 
+/* Every retap starts from no rows. The rows' cells stay allocated and are
+ * reused by add_row: two GUI dialogs of this table share it, and the one
+ * not retapping keeps pointers to those cells (Wireshark's own tables keep
+ * their rows on reset and only zero them). */
 static void table_reset(stat_tap_table *table)
 {
     live_table *lt = find_live(table);
@@ -211,7 +239,14 @@ static void table_reset(stat_tap_table *table)
 static void table_free_item(stat_tap_table *table, guint row _U_, guint column,
                             stat_tap_table_item_type *field)
 {
-    forget_table(table);
+    live_table *lt = find_live(table);
+    if (lt) {
+        /* Wireshark frees the rows in use; rows emptied by a reset and not
+         * reused (their strings are already freed) are ours to free. */
+        for (guint r = table->num_elements; r < lt->allocated; r++)
+            g_free(table->elements[r]);
+        forget_table(table);
+    }
     if (fields[column].type == TABLE_ITEM_STRING) {
         g_free((char *)field->value.string_value);
         field->value.string_value = NULL;
@@ -220,8 +255,15 @@ static void table_free_item(stat_tap_table *table, guint row _U_, guint column,
 
 void tlp_stats_register(int proto)
 {
+    /* The group decides where the Qt GUI puts the menu item. Its main
+     * window sorts dynamic items into menus by group and drops every group
+     * it has no menu for: REGISTER_STAT_GROUP_GENERIC is listed but falls
+     * to "default: return" in WiresharkMainWindow::addMenuActions, so with
+     * it the table worked in TShark and never appeared in the GUI.
+     * REGISTER_PACKET_STAT_GROUP_UNSORTED is the Statistics menu itself
+     * (next to "DHCP (BOOTP) Statistics"). */
     static stat_tap_table_ui ui = {
-        REGISTER_STAT_GROUP_GENERIC,
+        REGISTER_PACKET_STAT_GROUP_UNSORTED,
         "TCP Connection Lifecycle",
         "tcplife",
         "tcplife,conns",
