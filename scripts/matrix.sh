@@ -26,6 +26,8 @@ logs=$root/build-matrix
 pkgs=(tshark wireshark-dev libwireshark-dev cmake gcc make pkg-config python3
       libglib2.0-dev util-linux bsdextrautils)
 path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# debootstrap, chroot and unshare live in sbin, which a CI shell may lack.
+PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
 [ "$(id -u)" = 0 ] || { echo "matrix.sh: needs root (debootstrap, chroot)" >&2; exit 2; }
 versions=("$@")
@@ -64,9 +66,16 @@ make_chroot() {
     exec 9>"$chroots/$suite.lock"
     flock -w 3600 9 || { say "$suite: lock busy"; return 1; }
     [ -f "$dir/.tcplife-ready" ] && return 0
-    command -v debootstrap > /dev/null ||
-        timeout 600 apt-get install -y -q --no-install-recommends debootstrap >> "$log" 2>&1 ||
-        { say "cannot install debootstrap"; return 1; }
+    # A fresh host may have no debootstrap, and (a container image) no
+    # package lists yet: install it, after apt-get update if need be.
+    if ! command -v debootstrap > /dev/null; then
+        say "installing debootstrap on the host (log $log)"
+        { DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q debootstrap ||
+          { timeout 600 apt-get update -q &&
+            DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q debootstrap; }
+        } >> "$log" 2>&1 && command -v debootstrap > /dev/null ||
+            { say "cannot install debootstrap (see $log)"; return 1; }
+    fi
     local t0; t0=$(now)
     if [ ! -f "$dir/.tcplife-base" ]; then
         if [ -e "$dir" ]; then
