@@ -139,6 +139,8 @@ static gboolean in_reassembled(packet_info *pinfo, tvbuff_t *frame, tcp_at *at)
     return FALSE;
 }
 
+static int ip_hint[2]; /* offset of the last IPv4 and IPv6 header found */
+
 static gboolean find_tcp(packet_info *pinfo, tvbuff_t *frame, tcp_at *at)
 {
     gboolean v4 = pinfo->src.type == AT_IPv4 && pinfo->dst.type == AT_IPv4;
@@ -148,9 +150,16 @@ static gboolean find_tcp(packet_info *pinfo, tvbuff_t *frame, tcp_at *at)
         return FALSE;
     const guint8 *p = tvb_get_ptr(frame, 0, n);
     gboolean fragmented = FALSE;
-    for (int i = 0; i + 20 <= n; i++) {
+    /* Where the last one was (a capture's link layer rarely changes), then
+     * every place in order. */
+    int hint = ip_hint[v6];
+    for (int k = -1; k < n - 19; k++) {
+        int i = k < 0 ? hint : k;
+        if ((k >= 0 && i == hint) || i + 20 > n)
+            continue;
         int r = v4 ? ipv4_at(p, n, i, pinfo, at) : ipv6_at(p, n, i, pinfo, at);
         if (r == FOUND) {
+            ip_hint[v6] = i;
             at->t = frame;
             at->h = p + at->off;
             at->cap = n - at->off;
@@ -175,6 +184,7 @@ static cached_stream *cache;
 
 void tlp_extract_reset(void)
 {
+    ip_hint[0] = ip_hint[1] = 0;
     g_free(cache);
     cache = NULL;
 }

@@ -89,41 +89,33 @@ static void forget_table(const stat_tap_table *table)
     }
 }
 
-static void set_uint(stat_tap_table *t, guint row, guint col, guint v)
+/* Cells are written in place (stat_tap_get_field_data() is a pointer into
+ * the row): a row is rewritten on every segment of its connection. */
+static void set_string(stat_tap_table_item_type *it, const char *s)
 {
-    stat_tap_table_item_type *it = stat_tap_get_field_data(t, row, col);
-    it->value.uint_value = v;
-    stat_tap_set_field_data(t, row, col, it);
-}
-
-static void set_string(stat_tap_table *t, guint row, guint col, const char *s)
-{
-    stat_tap_table_item_type *it = stat_tap_get_field_data(t, row, col);
     if (it->value.string_value && strcmp(it->value.string_value, s) == 0)
         return;
     g_free((char *)it->value.string_value);
     it->value.string_value = g_strdup(s);
-    stat_tap_set_field_data(t, row, col, it);
 }
 
 static void fill_row(stat_tap_table *t, guint row, guint32 stream, const tlp_conn *conn)
 {
     const tl_conn *c = &conn->core;
-    set_uint(t, row, COL_STREAM, stream);
-    set_string(t, row, COL_CLIENT, tlp_conn_endpoint(conn, TL_CLIENT));
-    set_string(t, row, COL_SERVER, tlp_conn_endpoint(conn, TL_SERVER));
-    set_string(t, row, COL_STATE, tl_zeek_conn_state(&conn->zeek));
-    set_string(t, row, COL_HISTORY, tl_zeek_history(&conn->zeek));
-    set_string(t, row, COL_CLOSER, tl_closer_name(c->closer));
+    stat_tap_table_item_type *cell = stat_tap_get_field_data(t, row, 0);
+    cell[COL_STREAM].value.uint_value = stream;
+    set_string(&cell[COL_CLIENT], tlp_conn_endpoint(conn, TL_CLIENT));
+    set_string(&cell[COL_SERVER], tlp_conn_endpoint(conn, TL_SERVER));
+    set_string(&cell[COL_STATE], tl_zeek_conn_state(&conn->zeek));
+    set_string(&cell[COL_HISTORY], tl_zeek_history(&conn->zeek));
+    set_string(&cell[COL_CLOSER], tl_closer_name(c->closer));
     for (guint i = 0; i < 3; i++)
-        set_uint(t, row, COL_HS1 + i, c->hs_frame[i]);
+        cell[COL_HS1 + i].value.uint_value = c->hs_frame[i];
     for (guint i = 0; i < 4; i++)
-        set_uint(t, row, COL_TD1 + i, c->td_frame[i]);
-    set_uint(t, row, COL_RST, c->rst_frame);
-    stat_tap_table_item_type *it = stat_tap_get_field_data(t, row, COL_DURATION);
-    it->value.float_value = (double)tl_conn_duration_us(c) / 1e6;
-    stat_tap_set_field_data(t, row, COL_DURATION, it);
-    set_uint(t, row, COL_HTTP, conn->http_exchanges);
+        cell[COL_TD1 + i].value.uint_value = c->td_frame[i];
+    cell[COL_RST].value.uint_value = c->rst_frame;
+    cell[COL_DURATION].value.float_value = (double)tl_conn_duration_us(c) / 1e6;
+    cell[COL_HTTP].value.uint_value = conn->http_exchanges;
 }
 
 static guint add_row(live_table *lt, guint32 stream)
@@ -197,7 +189,7 @@ static void table_init(stat_tap_table_ui *ui)
     }
 }
 
-static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_,
+static tap_packet_status table_packet(void *tapdata, packet_info *pinfo,
                                       epan_dissect_t *edt _U_, const void *data,
                                       tap_flags_t flags _U_)
 {
@@ -210,6 +202,9 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_,
     if (!lt || !conn)
         return TAP_PACKET_DONT_REDRAW;
     gpointer row = g_hash_table_lookup(lt->rows, GUINT_TO_POINTER(stream + 1));
+    /* On a first pass tlp_stats_update() has just rewritten an existing row. */
+    if (row && !PINFO_FD_VISITED(pinfo))
+        return TAP_PACKET_REDRAW;
     guint r = row ? GPOINTER_TO_UINT(row) - 1 : add_row(lt, stream);
     fill_row(table, r, stream, conn);
     return TAP_PACKET_REDRAW;

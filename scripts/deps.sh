@@ -5,7 +5,8 @@
 set -euo pipefail
 pkgs=(cmake gcc make pkg-config python3 tshark wireshark-dev libwireshark-dev
       libglib2.0-dev bsdextrautils util-linux
-      wireshark-qt xvfb xauth   # the GUI test: Qt Wireshark under a virtual display
+      wireshark-qt xvfb xauth   # the GUI tests: Qt Wireshark under a virtual display,
+      dbus at-spi2-core python3-dbus xdotool  # its menus read through AT-SPI
       clang libclang-rt-dev)    # the core's libFuzzer target (tests/fuzz/run_fuzz.sh)
 missing=()
 for p in "${pkgs[@]}"; do
