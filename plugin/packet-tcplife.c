@@ -142,7 +142,7 @@ static void tcplife_cleanup(void)
 
 static void proto_register_tcplife(void)
 {
-    proto_tcplife = proto_register_protocol(TLP_PROTO_NAME, "TCPLife", "tcplife");
+    proto_tcplife = proto_register_protocol("TCP Connection Lifecycle", "TCPLife", "tcplife");
     tlp_render_register(proto_tcplife);
     tlp_render_http_register(proto_tcplife);
     tlp_stats_register(proto_tcplife);

@@ -319,12 +319,10 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
         if (hf)
             tlp_render_http_label(hf, label, sizeof label);
     }
-    /* The subtree's title says the label: one formatting, not an item's
-     * default text plus an appended one. */
-    proto_item *top = visible ? proto_tree_add_protocol_format(tree, proto_tcplife, tvb, 0, 0,
-                                                               "%s: %s", TLP_PROTO_NAME, label)
-                              : proto_tree_add_item(tree, proto_tcplife, tvb, 0, 0, ENC_NA);
+    proto_item *top = proto_tree_add_item(tree, proto_tcplife, tvb, 0, 0, ENC_NA);
     proto_tree *t = proto_item_add_subtree(top, ett_tcplife);
+    if (want_label)
+        proto_item_append_text(top, ": %s", label);
 
     /* Unless the tree is shown, add only what a filter, column or -e asks
      * for: a faked item still costs a call, its arguments (strings) more. */

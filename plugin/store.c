@@ -6,6 +6,7 @@
  * file's first dissection to its close (init and cleanup routines).
  */
 #include <epan/to_str.h>
+#include <wsutil/inet_addr.h>
 
 #include "tcplife-plugin.h"
 
@@ -85,11 +86,22 @@ const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role)
          * of the addresses, so a const connection may fill it. */
         address a;
         set_address(&a, conn->ipv6 ? AT_IPv6 : AT_IPv4, conn->ipv6 ? 16 : 4, conn->ip[d]);
-        char *s = address_to_str(NULL, &a);
-        ((tlp_conn *)conn)->dir_str[d] =
-            conn->ipv6 ? wmem_strdup_printf(wmem_file_scope(), "[%s]:%u", s, conn->port[d])
-                       : wmem_strdup_printf(wmem_file_scope(), "%s:%u", s, conn->port[d]);
-        wmem_free(NULL, s);
+        char text[WS_INET6_ADDRSTRLEN + 10], *p = text;
+        if (conn->ipv6)
+            *p++ = '[';
+        address_to_str_buf(&a, p, WS_INET6_ADDRSTRLEN);
+        p += strlen(p);
+        if (conn->ipv6)
+            *p++ = ']';
+        *p++ = ':';
+        char digits[6], *q = digits + sizeof digits;
+        guint port = conn->port[d];
+        *--q = '\0';
+        do
+            *--q = (char)('0' + port % 10);
+        while ((port /= 10) != 0);
+        memcpy(p, q, (size_t)(digits + sizeof digits - q));
+        ((tlp_conn *)conn)->dir_str[d] = wmem_strdup(wmem_file_scope(), text);
     }
     return conn->dir_str[d];
 }

@@ -17,8 +17,6 @@
 #include "tcplife/http.h"
 #include "tcplife/zeek.h"
 
-#define TLP_PROTO_NAME "TCP Connection Lifecycle"
-
 /* What the glue keeps for a connection (one per tcp.stream). */
 typedef struct tlp_conn {
     tl_conn core;
