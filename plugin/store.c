@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Per-capture memory: one tlp_frame per frame number (a flat array: 24
- * bytes a frame, no hashing on the hot path) and one tlp_conn per
+ * Per-capture memory: one tlp_frame per frame number (24 bytes a frame,
+ * in chunks of 65,536 allocated as the capture reaches them, so memory
+ * follows the frame count instead of doubling past it; no hashing on the
+ * hot path) and one tlp_conn per
  * tcp.stream (dense indices, so an array of pointers). Both live from the
  * file's first dissection to its close (init and cleanup routines).
  */
@@ -10,8 +12,10 @@
 
 #include "tcplife-plugin.h"
 
-static tlp_frame *frames;
-static guint32 frames_cap;
+#define CHUNK_BITS 16
+#define CHUNK (1u << CHUNK_BITS)
+static tlp_frame **chunks;
+static guint32 chunks_cap;
 static tlp_conn **conns;
 static guint32 conns_cap;
 
@@ -19,8 +23,8 @@ void tlp_store_init(void)
 {
     tlp_http_reset();
     tlp_extract_reset();
-    frames = NULL;
-    frames_cap = 0;
+    chunks = NULL;
+    chunks_cap = 0;
     conns = NULL;
     conns_cap = 0;
 }
@@ -33,7 +37,9 @@ void tlp_store_cleanup(void)
         g_free(conns[i]);
     }
     g_free(conns);
-    g_free(frames);
+    for (guint32 i = 0; i < chunks_cap; i++)
+        g_free(chunks[i]);
+    g_free(chunks);
     tlp_store_init();
 }
 
@@ -47,15 +53,19 @@ static guint32 grown(guint32 cap, guint32 need)
 
 tlp_frame *tlp_store_frame(guint32 frame_num, gboolean create)
 {
-    if (frame_num >= frames_cap) {
+    guint32 c = frame_num >> CHUNK_BITS;
+    if (c >= chunks_cap || !chunks[c]) {
         if (!create)
             return NULL;
-        guint32 n = grown(frames_cap, frame_num);
-        frames = g_renew(tlp_frame, frames, n);
-        memset(frames + frames_cap, 0, (n - frames_cap) * sizeof *frames);
-        frames_cap = n;
+        if (c >= chunks_cap) {
+            guint32 n = grown(chunks_cap, c);
+            chunks = g_renew(tlp_frame *, chunks, n);
+            memset(chunks + chunks_cap, 0, (n - chunks_cap) * sizeof *chunks);
+            chunks_cap = n;
+        }
+        chunks[c] = g_new0(tlp_frame, CHUNK);
     }
-    tlp_frame *f = &frames[frame_num];
+    tlp_frame *f = &chunks[c][frame_num & (CHUNK - 1)];
     return (create || f->stream_plus1) ? f : NULL;
 }
 
