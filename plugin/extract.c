@@ -16,7 +16,6 @@
 #include <epan/conversation.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/proto.h>
-#include <wsutil/pint.h>
 
 #include "compat.h"
 #include "tcplife-plugin.h"
@@ -28,6 +27,17 @@ void tlp_extract_register_fields(void)
     proto_tcp = proto_get_id_by_filter_name("tcp");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+}
+
+/* Network byte order (wsutil's pntoh16 became pntohu16 in 4.6). */
+static inline guint16 be16(const guint8 *p)
+{
+    return (guint16)(p[0] << 8 | p[1]);
+}
+
+static inline guint32 be32(const guint8 *p)
+{
+    return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
 }
 
 /* TCP dissected this frame, and not as a header quoted inside an ICMP
@@ -170,15 +180,18 @@ static gboolean find_tcp(packet_info *pinfo, tvbuff_t *frame, tcp_at *at)
     return fragmented && in_reassembled(pinfo, frame, at);
 }
 
-/* tcp.stream by 4-tuple, remembered: TCP's conversation lookup costs
- * about as much as a primed field. Wireshark gives a 4-tuple a new stream
- * only on a SYN (port reuse), so a SYN always asks TCP again. */
+/* tcp.stream by connection, remembered: TCP's conversation lookup costs
+ * more than the rest of the extraction. Wireshark gives two endpoints a new
+ * stream only at a segment with SYN (port reuse; from 4.4 also a SYN+ACK
+ * after a RST or FIN), so such a segment always asks TCP again, and the
+ * answer is kept for both directions: the key is the endpoint pair in a
+ * fixed order. */
 #define CACHE_SIZE 4096
 typedef struct cached_stream {
     guint32 stream_plus1; /* 0: empty */
-    guint16 sport, dport;
+    guint16 port[2];      /* lower endpoint first */
     guint8 len;           /* address length */
-    guint8 addr[32];      /* source then destination */
+    guint8 addr[32];      /* lower endpoint's address, then the other's */
 } cached_stream;
 static cached_stream *cache;
 
@@ -200,16 +213,25 @@ static cached_stream *cache_slot(packet_info *pinfo, guint16 sport, guint16 dpor
     if (!cache)
         cache = g_new0(cached_stream, CACHE_SIZE);
     const guint8 *a = pinfo->src.data, *b = pinfo->dst.data;
+    int order = memcmp(a, b, (size_t)alen);
+    if (order > 0 || (order == 0 && sport > dport)) {
+        const guint8 *t = a;
+        a = b;
+        b = t;
+        guint16 p = sport;
+        sport = dport;
+        dport = p;
+    }
     guint32 h = 2166136261u ^ ((guint32)sport << 16 | dport);
     for (int i = 0; i < alen; i++)
         h = (h ^ a[i] ^ ((guint32)b[i] << 8)) * 16777619u;
     cached_stream *c = &cache[(h ^ (h >> 15)) & (CACHE_SIZE - 1)];
-    *hit = c->stream_plus1 && c->sport == sport && c->dport == dport && c->len == alen &&
+    *hit = c->stream_plus1 && c->port[0] == sport && c->port[1] == dport && c->len == alen &&
            memcmp(c->addr, a, (size_t)alen) == 0 && memcmp(c->addr + alen, b, (size_t)alen) == 0;
     if (!*hit) {
         c->stream_plus1 = 0;
-        c->sport = sport;
-        c->dport = dport;
+        c->port[0] = sport;
+        c->port[1] = dport;
         c->len = (guint8)alen;
         memcpy(c->addr, a, (size_t)alen);
         memcpy(c->addr + alen, b, (size_t)alen);
@@ -283,12 +305,12 @@ gboolean tlp_extract(tvbuff_t *frame, packet_info *pinfo, tlp_packet *out)
 
     tl_segment *s = &out->seg;
     s->frame = pinfo->num;
-    s->sport = pntoh16(h);
-    s->dport = pntoh16(h + 2);
-    s->seq = pntoh32(h + 4);
-    s->ack = pntoh32(h + 8);
+    s->sport = be16(h);
+    s->dport = be16(h + 2);
+    s->seq = be32(h + 4);
+    s->ack = be32(h + 8);
     s->flags = h[13];
-    s->win = pntoh16(h + 14);
+    s->win = be16(h + 14);
     s->time_us = time_us(&pinfo->abs_ts);
 
     s->len = seglen - hlen;

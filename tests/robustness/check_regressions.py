@@ -13,6 +13,13 @@ The duration is last - first segment time, never negative, and must not
 overflow: frames 1-5 give (n-1) ms; frame 6 is clamped to the largest
 time tcplife keeps (2^62 us, minus less than a second); frames 7-9 and 11,
 whose time lies before frame 6's, are back to (n-1) ms.
+
+captures/reuse_refused.pcap (make_hostile.py): a closed connection, then
+the client's new SYN on the same ports, refused by RST+ACK. Wireshark puts
+the SYN and the RST in a new tcp.stream; tcplife must follow it in both
+directions (its stream cache once kept the reply direction on the old
+stream: frame 8 became a retransmitted RST of stream 0). Frame 7 is step 1
+of stream 1, frame 8 refuses it: phase reset, no retransmission link.
 """
 import argparse
 import sys
@@ -58,6 +65,30 @@ def check_time(ts, fails):
             fails.append("time_huge frame %d: duration %s" % (n, dur))
 
 
+def check_reuse(ts, fails):
+    cap = ts.readable_copy(rc.ROOT + "/tests/robustness/captures/reuse_refused.pcap")
+    for extra in ([], ["-2"]):
+        code, out, err = ts.run(["-r", cap, "-T", "fields", "-e", "tcp.stream",
+                                 "-e", "tcplife.stream", "-e", "tcplife.phase",
+                                 "-e", "tcplife.retransmission", "-e", "tcplife.label",
+                                 "-e", "tcplife.expert.refused"] + extra)
+        rows = [l.split("\t") for l in out.splitlines()]
+        if code != 0 or err.strip() or len(rows) != 8:
+            fails.append("reuse_refused: rc %s, %d rows, stderr %r" % (code, len(rows), err[:200]))
+            return
+        want_stream = ["0"] * 6 + ["1", "1"]
+        for i, (ws, tl, phase, retr, label, refused) in enumerate(rows):
+            if ws != want_stream[i] or tl != ws:
+                fails.append("reuse_refused%s frame %d: tcp.stream %s tcplife.stream %s"
+                             % (" -2" if extra else "", i + 1, ws, tl))
+        ws, tl, phase, retr, label, refused = rows[7]
+        if phase != "4" or retr or label != "Reset by server: connection refused" or not refused:
+            fails.append("reuse_refused frame 8: phase %s retrans %r label %r refused %r"
+                         % (phase, retr, label, refused))
+        if rows[6][4] != "Handshake 1/3: SYN":
+            fails.append("reuse_refused frame 7: label %r" % rows[6][4])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
@@ -67,6 +98,7 @@ def main():
     try:
         check_trailer(ts, fails)
         check_time(ts, fails)
+        check_reuse(ts, fails)
     finally:
         ts.close()
     for f in fails:

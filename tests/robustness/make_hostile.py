@@ -40,6 +40,10 @@ base capture.
                  reverse order), the IPv6 response too
   eth_padding    base_v4 with short frames padded to 60 bytes (non-zero)
   time_backwards base_v4 with the clock stepped back 1 s after the request
+  reuse_refused  a Linux-closed connection (SYN, SYN+ACK, ACK, FIN, FIN+ACK,
+                 ACK), then the client's new SYN on the same ports with
+                 another ISN, refused by the server's RST+ACK: Wireshark
+                 makes the SYN and the RST a new tcp.stream (both directions)
   bad_header_length  base_v4 with two segments injected after the request
                  whose TCP data offset is bogus: 3 words (under the minimum
                  of 5) with 10 bytes after the header, and 15 words (60
@@ -403,6 +407,25 @@ def bad_header_length():
     return plain(c)
 
 
+def reuse_refused():
+    c = Conn("10.1.0.1", "10.2.0.2", 40000, 80, 1000000, 3000000)
+    c.seg("c", "S")
+    c.seg("s", "SA")
+    c.seg("c", "A")
+    c.seg("c", "FA")
+    c.seg("s", "FA")
+    c.seg("c", "A")
+    c.isn["c"] = 5000000        # the port's next connection
+    c.nxt["c"] = 0
+    c.seg("c", "S")
+    c.seg("s", "RA", seq=0, ack=1, advance=False)
+    # RST+ACK from a listener-less port: seq 0, ack = the SYN's ISN + 1.
+    rst = c.pkts[-1][1]
+    rst[TCP].seq = 0
+    rst[TCP].ack = 5000001
+    return plain(c)
+
+
 CAPTURES = {
     "base_v4": lambda: plain(base_v4()),
     "base_v6": lambda: plain(base_v6()),
@@ -425,6 +448,7 @@ CAPTURES = {
     "eth_padding": eth_padding,
     "time_backwards": time_backwards,
     "bad_header_length": bad_header_length,
+    "reuse_refused": reuse_refused,
 }
 
 
