@@ -18,4 +18,13 @@ bash tests/fuzz/run_fuzz.sh "${TCPLIFE_FUZZ_SECONDS:-60}"
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCPLIFE_WERROR=ON > /dev/null
 cmake --build build -j "$jobs" > /dev/null
-cd build && ctest --output-on-failure -j "$jobs"
+(cd build && ctest --output-on-failure -j "$jobs")
+
+# The same build and tests against Wireshark 4.4 (a Debian trixie chroot made
+# with debootstrap, then reused): one source for several Wireshark versions.
+# TCPLIFE_MATRIX="" skips it, "4.4 4.6" adds sid's 4.6.
+matrix=${TCPLIFE_MATRIX-4.4}
+if [ -n "$matrix" ]; then
+    # shellcheck disable=SC2086
+    timeout 2700 bash scripts/matrix.sh $matrix
+fi
