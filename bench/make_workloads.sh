@@ -22,7 +22,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$HERE/work
+WORK=${TCPLIFE_BENCH_WORK:-$HERE/work}
 PACKETS=1000000
 QUICK=0
 FORCE=0

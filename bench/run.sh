@@ -25,7 +25,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-WORK=$HERE/work
+WORK=${TCPLIFE_BENCH_WORK:-$HERE/work}
 QUICK=0
 RUNS=
 WORKLOADS=
