@@ -48,7 +48,8 @@ def reference(build, capture):
 
 
 def stop(proc):
-    """Stop the process group we started (xvfb-run, Xvfb, wireshark)."""
+    """Stop the process group we started (xvfb-run or dbus-run-session, Xvfb,
+    wireshark)."""
     if proc.poll() is not None:
         return
     for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):

@@ -282,22 +282,6 @@ def inner(args):
 
 # ---------------------------------------------------------------- outer run
 
-def stop(proc):
-    """Stop the process group we started (dbus-run-session, Xvfb, wireshark)."""
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            pass
-
-
 def tshark(tlenv, build, *args):
     env = dict(os.environ, TCPLIFE_BUILD=build)
     p = subprocess.run([tlenv.WRAPPER] + list(args), capture_output=True, text=True, env=env)
@@ -382,6 +366,7 @@ def outer(args):
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                     "docs"))
     import tlenv
+    from check_gui import stop  # the same process-group stop as the other GUI test
     missing = [t for t in ("wireshark", "xvfb-run", "xauth", "Xvfb", "dbus-run-session", "xdotool")
                if not shutil.which(t)]
     if not os.path.exists(A11Y_SERVICE):
