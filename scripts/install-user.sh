@@ -65,13 +65,9 @@ fi
 
 home=${HOME:?HOME is not set}
 plugdir=$home/.local/lib/wireshark/plugins/$ver/epan
-if [ -n "${WIRESHARK_CONFIG_DIR:-}" ]; then
-    conf=$WIRESHARK_CONFIG_DIR
-elif [ -d "$home/.wireshark" ] && [ ! -d "${XDG_CONFIG_HOME:-$home/.config}/wireshark" ]; then
-    conf=$home/.wireshark
-else
-    conf=${XDG_CONFIG_HOME:-$home/.config}/wireshark
-fi
+# shellcheck source=wireshark-config-dir.sh
+. "$(dirname "$0")/wireshark-config-dir.sh"
+conf=$(wireshark_config_dir "$home")
 profile=$conf/profiles/tcplife
 
 mkdir -p "$plugdir" "$profile"

@@ -16,13 +16,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 home=${HOME:?HOME is not set}
-if [ -n "${WIRESHARK_CONFIG_DIR:-}" ]; then
-    conf=$WIRESHARK_CONFIG_DIR
-elif [ -d "$home/.wireshark" ] && [ ! -d "${XDG_CONFIG_HOME:-$home/.config}/wireshark" ]; then
-    conf=$home/.wireshark
-else
-    conf=${XDG_CONFIG_HOME:-$home/.config}/wireshark
-fi
+# shellcheck source=wireshark-config-dir.sh
+. "$(dirname "$0")/wireshark-config-dir.sh"
+conf=$(wireshark_config_dir "$home")
 
 removed=0
 for so in "$home"/.local/lib/wireshark/plugins/*/epan/tcplife.so; do

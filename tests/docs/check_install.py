@@ -176,7 +176,7 @@ def mode_user(build, work, capture, ver):
     # readable by the unprivileged user.
     src = os.path.join(work, "src")
     os.makedirs(os.path.join(src, "scripts"))
-    for s in ("install-user.sh", "uninstall-user.sh"):
+    for s in ("install-user.sh", "uninstall-user.sh", "wireshark-config-dir.sh"):
         shutil.copy(os.path.join(tlenv.ROOT, "scripts", s), os.path.join(src, "scripts"))
     shutil.copytree(tlenv.PROFILE, os.path.join(src, "profile", "tcplife"))
     fake_build = os.path.join(work, "build")
