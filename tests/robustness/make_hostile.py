@@ -108,8 +108,8 @@ class Conn:
         return p
 
 
-def base_v4():
-    c = Conn("10.1.0.1", "10.2.0.2", 40000, 80, 1000000, 3000000)
+def open_and_exchange(c):
+    """Handshake, then one HTTP request and its response, each acked."""
     c.seg("c", "S")
     c.seg("s", "SA")
     c.seg("c", "A")
@@ -117,6 +117,11 @@ def base_v4():
     c.seg("s", "A")
     c.seg("s", "PA", RESP)
     c.seg("c", "A")
+
+
+def base_v4():
+    c = Conn("10.1.0.1", "10.2.0.2", 40000, 80, 1000000, 3000000)
+    open_and_exchange(c)
     c.seg("c", "FA")
     c.seg("s", "A")
     c.seg("s", "FA")
@@ -126,13 +131,7 @@ def base_v4():
 
 def base_v6():
     c = Conn("2001:db8:1::1", "2001:db8:2::2", 40001, 80, 7000000, 9000000)
-    c.seg("c", "S")
-    c.seg("s", "SA")
-    c.seg("c", "A")
-    c.seg("c", "PA", REQ)
-    c.seg("s", "A")
-    c.seg("s", "PA", RESP)
-    c.seg("c", "A")
+    open_and_exchange(c)
     c.seg("c", "FA")
     c.seg("s", "FA")
     c.seg("c", "A")
@@ -304,13 +303,7 @@ def bad_checksums():
 
 def bogus_flags(split=False):
     c = Conn("10.1.0.1", "10.2.0.2", 40000, 80, 1000000, 3000000)
-    c.seg("c", "S")
-    c.seg("s", "SA")
-    c.seg("c", "A")
-    c.seg("c", "PA", REQ)
-    c.seg("s", "A")
-    c.seg("s", "PA", RESP)
-    c.seg("c", "A")
+    open_and_exchange(c)
     # Injected, nothing advances. A segment with SYN and without ACK whose
     # seq is not the sender's ISN makes Wireshark start a new tcp.stream
     # (port reuse): at the ISN (bogus_flags) the connection stays one
