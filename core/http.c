@@ -106,20 +106,26 @@ static char lower(uint8_t c)
     return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
-/* RFC 9110 §5.6.2 tchar (a switch, not strchr: every header name byte
- * comes here). */
-static bool is_tchar(uint8_t c)
-{
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
+/* RFC 9110 §5.6.2 tchar (digits, letters, !#$%&'*+-.^_`|~) by table:
+ * every header-name byte is looked up. */
+static const uint8_t tchar[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 10 */
+    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, /* 20 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 30 */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 40 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, /* 50 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 60 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, /* 70 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 80 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 90 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* a0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* b0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* c0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* d0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* e0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* f0 */
+};
 
 /* A method as this parser accepts one: upper-case letters, '-' and '_'. */
 static bool is_method_char(uint8_t c)
@@ -150,6 +156,23 @@ static void tok_put(tl_http_dir *dir, char c)
         dir->tok[dir->tok_len] = c;
     if (dir->tok_len < 255) /* longer than tok: matches no name we look for */
         dir->tok_len++;
+}
+
+/* n start-line bytes at once (as line_put, CRs left out). */
+static void line_put_n(tl_http_dir *dir, const uint8_t *b, uint32_t n)
+{
+    for (uint32_t k = 0; k < n && dir->line_len < TL_HTTP_SUMMARY_MAX - 1; k++)
+        if (b[k] != '\r')
+            dir->line[dir->line_len++] = (char)b[k];
+}
+
+/* n name bytes at once (as tok_put, byte by byte). */
+static void name_put(tl_http_dir *dir, const uint8_t *b, uint32_t n)
+{
+    for (uint32_t k = 0; k < n && dir->tok_len + k < sizeof(dir->tok); k++)
+        dir->tok[dir->tok_len + k] = lower(b[k]);
+    uint32_t len = dir->tok_len + n;
+    dir->tok_len = (uint8_t)(len < 255 ? len : 255);
 }
 
 static void line_put(tl_http_dir *dir, char c)
@@ -497,16 +520,24 @@ static bool cl_value_end(tl_http_dir *dir)
 
 static void name_done(tl_http_dir *dir)
 {
-    if (tok_is(dir, "content-length"))
-        dir->hdr = H_CL;
-    else if (tok_is(dir, "transfer-encoding"))
-        dir->hdr = H_TE;
-    else if (tok_is(dir, "connection"))
-        dir->hdr = H_CONN;
-    else if (tok_is(dir, "upgrade"))
-        dir->hdr = H_UPG;
-    else
+    /* By length first: most names are none of these. */
+    switch (dir->tok_len) {
+    case 14:
+        dir->hdr = tok_is(dir, "content-length") ? H_CL : H_OTHER;
+        break;
+    case 17:
+        dir->hdr = tok_is(dir, "transfer-encoding") ? H_TE : H_OTHER;
+        break;
+    case 10:
+        dir->hdr = tok_is(dir, "connection") ? H_CONN : H_OTHER;
+        break;
+    case 7:
+        dir->hdr = tok_is(dir, "upgrade") ? H_UPG : H_OTHER;
+        break;
+    default:
         dir->hdr = H_OTHER;
+        break;
+    }
     dir->tok_len = 0;
     dir->tok_stop = 0;
     dir->num = 0;
@@ -561,18 +592,25 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
                 fail(c, i);
             }
             break;
-        case S_RQ_TARGET:
+        case S_RQ_TARGET: {
+            uint32_t j = i;
+            while (j < end && c->p[j] > ' ' && c->p[j] != 0x7f)
+                j++;
+            if (j > i) {
+                line_put_n(dir, c->p + i, j - i);
+                dir->tok_len = 1;
+                i = j;
+                break;
+            }
             i++;
             if (ch == ' ' && dir->tok_len > 0) {
                 dir->tok_len = 0;
                 dir->st = S_RQ_VERSION;
-            } else if (ch > ' ' && ch != 0x7f) {
-                dir->tok_len = 1;
-                line_put(dir, (char)ch);
             } else {
                 fail(c, i); /* HTTP/0.9 or not HTTP */
             }
             break;
+        }
         case S_RQ_VERSION:
             i++;
             if (dir->tok_len < 7 ? ch == (uint8_t)"HTTP/1."[dir->tok_len] : (ch >= '0' && ch <= '9')) {
@@ -620,13 +658,15 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
                 fail(c, i);
             }
             break;
-        case S_RS_REASON:
-            i++;
-            if (ch == '\n')
-                line_done(c, i - 1);
-            else if (ch != '\r')
-                line_put(dir, (char)ch);
+        case S_RS_REASON: {
+            const uint8_t *nl = memchr(c->p + i, '\n', end - i);
+            uint32_t stop = nl ? (uint32_t)(nl - c->p) : end;
+            line_put_n(dir, c->p + i, stop - i);
+            i = stop;
+            if (nl)
+                line_done(c, i++);
             break;
+        }
         case S_H_START:
             i++;
             if (ch == '\n') {
@@ -636,7 +676,7 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
             } else if (ch == ' ' || ch == '\t') {
                 dir->hdr = H_OTHER; /* obs-fold continuation: ignored */
                 dir->st = S_H_VALUE;
-            } else if (is_tchar(ch)) {
+            } else if (tchar[ch]) {
                 dir->tok_len = 0;
                 tok_put(dir, lower(ch));
                 dir->st = S_H_NAME;
@@ -644,18 +684,17 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
                 fail(c, i);
             }
             break;
-        case S_H_NAME:
-            /* The rest of the name in one loop: names are most header bytes
+        case S_H_NAME: {
+            /* The rest of the name in one scan: names are most header bytes
              * after the values nobody reads. */
-            while (ch != ':' && is_tchar(ch)) {
-                tok_put(dir, lower(ch));
-                if (++i == end)
-                    break;
-                ch = c->p[i];
-            }
+            uint32_t j = i;
+            while (j < end && tchar[c->p[j]])
+                j++;
+            name_put(dir, c->p + i, j - i);
+            i = j;
             if (i == end)
                 break;
-            i++;
+            ch = c->p[i++];
             if (ch == ':') {
                 name_done(dir);
                 dir->st = S_H_VALUE;
@@ -663,6 +702,7 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
                 fail(c, i); /* no colon, or space before it: RFC 9112 §5.1 */
             }
             break;
+        }
         case S_H_VALUE:
             if (dir->hdr == H_OTHER && ch != '\n') {
                 /* A value nobody reads: only where it ends matters. */

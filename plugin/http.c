@@ -16,33 +16,69 @@ typedef struct tlp_http_msg {
     const char *summary; /* file scope, NULL until the start line is complete */
     guint32 pdu_frame;   /* 0 until the headers end */
     guint32 parts;       /* segments of the message, once it ended */
+    guint32 exchange;
+    struct tlp_http_msg *prev; /* the connection's previous message of this kind */
 } tlp_http_msg;
 
-static wmem_map_t *frames; /* frame number -> tlp_http_frame* */
+/* Frames with HTTP payload, in frame order: the first pass appends (it
+ * reads frames in order), revisits search. Cheaper than a hash map on the
+ * first pass, where every HTTP segment adds one. */
+typedef struct frame_entry {
+    guint32 frame;
+    tlp_http_frame *hf;
+} frame_entry;
+static frame_entry *frames;
+static guint32 n_frames, frames_cap;
 
 void tlp_http_reset(void)
 {
-    frames = NULL; /* it lived in file scope, now gone */
+    g_free(frames);
+    frames = NULL;
+    n_frames = frames_cap = 0;
+}
+
+static void add_frame(guint32 frame_num, tlp_http_frame *hf)
+{
+    if (n_frames == frames_cap) {
+        frames_cap = frames_cap ? frames_cap * 2 : 1024;
+        frames = g_renew(frame_entry, frames, frames_cap);
+    }
+    guint32 i = n_frames++;
+    /* Only a first pass out of frame order would need the move. */
+    for (; i > 0 && frames[i - 1].frame > frame_num; i--)
+        frames[i] = frames[i - 1];
+    frames[i].frame = frame_num;
+    frames[i].hf = hf;
 }
 
 const tlp_http_frame *tlp_http_frame_get(guint32 frame_num)
 {
-    return frames ? wmem_map_lookup(frames, GUINT_TO_POINTER(frame_num)) : NULL;
+    guint32 lo = 0, hi = n_frames;
+    while (lo < hi) {
+        guint32 mid = lo + (hi - lo) / 2;
+        if (frames[mid].frame < frame_num)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n_frames && frames[lo].frame == frame_num ? frames[lo].hf : NULL;
 }
 
 /* The message record for (exchange, kind): a piece that starts a message
  * starts a new record (an interim 100 Continue and the final 200 OK share
- * an exchange), later pieces continue the latest one. */
+ * an exchange), later pieces continue the latest one. The core reports
+ * pieces of the last few messages of a direction only (repeated bytes
+ * included), so the search back is short. */
 static tlp_http_msg *message(tlp_conn *conn, guint32 exchange, guint8 kind, gboolean starts)
 {
-    if (!conn->http_msgs)
-        conn->http_msgs = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    gpointer key = GUINT_TO_POINTER(exchange * 2u + kind);
-    tlp_http_msg *m = wmem_map_lookup(conn->http_msgs, key);
-    if (!m || starts) {
-        m = wmem_new0(wmem_file_scope(), tlp_http_msg);
-        wmem_map_insert(conn->http_msgs, key, m);
-    }
+    tlp_http_msg *m = conn->http_last[kind & 1];
+    for (int k = 0; m && !starts && k < 4 * TL_HTTP_HISTORY; k++, m = m->prev)
+        if (m->exchange == exchange)
+            return m;
+    m = wmem_new0(wmem_file_scope(), tlp_http_msg);
+    m->exchange = exchange;
+    m->prev = conn->http_last[kind & 1];
+    conn->http_last[kind & 1] = m;
     return m;
 }
 
@@ -61,8 +97,6 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
         tl_http_result res;
         tl_http_segment(conn->http, from_client, seq, p->payload, s->len, p->captured, &res);
         if (res.app != TL_APP_NONE) {
-            if (!frames)
-                frames = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
             tlp_http_frame *hf = wmem_alloc0(wmem_file_scope(), sizeof *hf +
                                              res.n * sizeof hf->piece[0]);
             hf->app = res.app;
@@ -86,7 +120,7 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
                 out->summary_then = m->summary;
                 out->pdu_frame_then = m->pdu_frame;
             }
-            wmem_map_insert(frames, GUINT_TO_POINTER(s->frame), hf);
+            add_frame(s->frame, hf);
         }
     }
     if ((s->flags & TL_TH_FIN) && conn->http) {

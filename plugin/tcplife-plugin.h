@@ -27,7 +27,7 @@ typedef struct tlp_conn {
     const char *dir_str[2]; /* "addr:port" of A and B, made when first asked for */
     guint32 http_exchanges;
     tl_http *http;          /* allocated at the first payload */
-    wmem_map_t *http_msgs;  /* (exchange, kind) -> message record, file scope */
+    struct tlp_http_msg *http_last[2]; /* latest request, response record (file scope) */
 } tlp_conn;
 
 static inline gboolean tlp_conn_is_http(const tlp_conn *conn)
