@@ -130,6 +130,7 @@ static void add_history(tl_zeek *z, char code)
     if (z->history_len < TL_ZEEK_HISTORY_MAX) {
         z->history[z->history_len++] = code;
         z->history[z->history_len] = '\0';
+        z->history_gen++;
     }
 }
 
@@ -498,7 +499,9 @@ static void update_state_machine(tl_zeek *z, uint8_t d, uint8_t flags, uint32_t 
 
 static void init_connection(tl_zeek *z)
 {
+    uint8_t gen = z->history_gen; /* a reuse empties the history: that is a change too */
     memset(z, 0, sizeof *z);
+    z->history_gen = (uint8_t)(gen + 1);
     for (unsigned i = 0; i < 2; i++) {
         tl_zeek_endpoint *e = &z->ep[i];
         e->rxmt_thresh = e->win0_thresh = e->gap_thresh = 1;
@@ -564,6 +567,7 @@ static void flip_after_synack(tl_zeek *z, const tl_segment *s)
     if (z->history_len != 1 || z->history[0] != 'H')
         return;
     z->history_len = 0;
+    z->history_gen++;
     flip_roles(z);
     add_history(z, 'h');
 }
@@ -572,6 +576,7 @@ static void flip_after_synack(tl_zeek *z, const tl_segment *s)
 
 void tl_zeek_init(tl_zeek *z)
 {
+    z->history_gen = 0;
     init_connection(z);
 }
 

@@ -202,18 +202,13 @@ void tlp_extract_reset(void)
     cache = NULL;
 }
 
-static cached_stream *cache_slot(packet_info *pinfo, guint16 sport, guint16 dport,
-                                 gboolean *hit)
+/* The slot for an endpoint pair. Inlined for each address length, so that
+ * the compares, copies and hash loop work on a known size. */
+static inline __attribute__((always_inline)) cached_stream *
+slot_for(const guint8 *a, const guint8 *b, guint16 sport, guint16 dport, int alen,
+         gboolean *hit)
 {
-    *hit = FALSE;
-    int alen = pinfo->src.len;
-    if (alen != pinfo->dst.len || (alen != 4 && alen != 16) ||
-        (pinfo->src.type != AT_IPv4 && pinfo->src.type != AT_IPv6))
-        return NULL;
-    if (!cache)
-        cache = g_new0(cached_stream, CACHE_SIZE);
-    const guint8 *a = pinfo->src.data, *b = pinfo->dst.data;
-    int order = memcmp(a, b, (size_t)alen);
+    int order = alen == 4 ? (be32(a) > be32(b)) - (be32(a) < be32(b)) : memcmp(a, b, (size_t)alen);
     if (order > 0 || (order == 0 && sport > dport)) {
         const guint8 *t = a;
         a = b;
@@ -237,6 +232,20 @@ static cached_stream *cache_slot(packet_info *pinfo, guint16 sport, guint16 dpor
         memcpy(c->addr + alen, b, (size_t)alen);
     }
     return c;
+}
+
+static cached_stream *cache_slot(packet_info *pinfo, guint16 sport, guint16 dport,
+                                 gboolean *hit)
+{
+    *hit = FALSE;
+    int alen = pinfo->src.len;
+    if (alen != pinfo->dst.len || (alen != 4 && alen != 16) ||
+        (pinfo->src.type != AT_IPv4 && pinfo->src.type != AT_IPv6))
+        return NULL;
+    if (!cache)
+        cache = g_new0(cached_stream, CACHE_SIZE);
+    const guint8 *a = pinfo->src.data, *b = pinfo->dst.data;
+    return alen == 4 ? slot_for(a, b, sport, dport, 4, hit) : slot_for(a, b, sport, dport, 16, hit);
 }
 
 static gboolean stream_of(packet_info *pinfo, const tcp_at *at, guint32 *stream)

@@ -64,18 +64,18 @@ static guint8 direction(const tlp_conn *conn, const tl_segment *s, packet_info *
     return memcmp(pinfo->src.data, conn->ip[0], (size_t)pinfo->src.len) == 0 ? 0 : 1;
 }
 
-static tlp_frame *first_pass(tvbuff_t *tvb, packet_info *pinfo)
+/* Fills f (still zero) for this frame; returns its connection, or NULL
+ * when the frame is no TCP segment or its header is unreadable. */
+static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f)
 {
     tlp_packet p;
     if (!tlp_extract(tvb, pinfo, &p))
         return NULL;
     if (p.truncated) {
         /* Say so rather than stay silent; the connection learns nothing. */
-        tlp_frame *f = tlp_store_frame(pinfo->num, TRUE);
-        memset(&f->r, 0, sizeof f->r);
         f->r.anomalies = TL_A_UNREADABLE;
         f->stream_plus1 = p.stream == TLP_NO_STREAM ? TLP_NO_STREAM : p.stream + 1;
-        return f;
+        return NULL;
     }
 
     tlp_conn *conn = tlp_store_conn(p.stream, TRUE);
@@ -91,27 +91,35 @@ static tlp_frame *first_pass(tvbuff_t *tvb, packet_info *pinfo)
     }
     p.seg.dir = direction(conn, &p.seg, pinfo);
 
-    tlp_frame *f = tlp_store_frame(pinfo->num, TRUE);
     tl_conn_segment(&conn->core, &p.seg, &f->r);
     tl_zeek_segment(&conn->zeek, &p.seg);
     tlp_http_first_pass(conn, &p, &f->r);
     f->stream_plus1 = p.stream + 1;
     tlp_stats_update(p.stream, conn);
-    return f;
+    return conn;
 }
 
 static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    tlp_frame *f = tlp_store_frame(pinfo->num, FALSE);
-    if (!f && !PINFO_FD_VISITED(pinfo))
-        f = first_pass(tvb, pinfo);
-    if (!f)
-        return 0;
+    tlp_frame *f;
+    const tlp_conn *conn = NULL;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        f = tlp_store_frame(pinfo->num, TRUE);
+        if (!f->stream_plus1)
+            conn = first_pass(tvb, pinfo, f);
+        if (!f->stream_plus1)
+            return 0;
+    } else {
+        f = tlp_store_frame(pinfo->num, FALSE);
+        if (!f)
+            return 0;
+    }
     if (f->r.anomalies & TL_A_UNREADABLE) {
         tlp_render_unreadable(tvb, pinfo, tree, f);
         return tvb_captured_length(tvb);
     }
-    const tlp_conn *conn = tlp_store_conn(f->stream_plus1 - 1, FALSE);
+    if (!conn)
+        conn = tlp_store_conn(f->stream_plus1 - 1, FALSE);
     if (!conn)
         return 0;
     /* As far as is known now: a single pass starts annotating a connection

@@ -59,10 +59,22 @@ static stat_tap_table_item fields[N_COLS] = {
 static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
 
 /* A table in use, and which of its rows holds which stream. */
+/* What a row's string cells were last made from: a segment rewrites only
+ * the cells whose source changed (most segments change none of them). */
+typedef struct row_source {
+    const char *state; /* tl_zeek_conn_state(): a static string */
+    guint8 history_gen;
+    guint8 closer;
+    guint8 client_dir;
+    guint8 valid;
+} row_source;
+
 typedef struct live_table {
     stat_tap_table *table;
     GHashTable *rows; /* stream + 1 -> row + 1 */
     guint allocated;  /* rows whose cells table->elements holds, used or not */
+    row_source *src;  /* by row, src_cap of them */
+    guint src_cap;
 } live_table;
 
 static GPtrArray *live; /* of live_table* */
@@ -84,6 +96,7 @@ static void forget_table(const stat_tap_table *table)
     live_table *lt = find_live(table);
     if (lt) {
         g_hash_table_destroy(lt->rows);
+        g_free(lt->src);
         g_ptr_array_remove(live, lt);
         g_free(lt);
     }
@@ -99,16 +112,31 @@ static void set_string(stat_tap_table_item_type *it, const char *s)
     it->value.string_value = g_strdup(s);
 }
 
-static void fill_row(stat_tap_table *t, guint row, guint32 stream, const tlp_conn *conn)
+static void fill_row(live_table *lt, guint row, guint32 stream, const tlp_conn *conn)
 {
     const tl_conn *c = &conn->core;
-    stat_tap_table_item_type *cell = stat_tap_get_field_data(t, row, 0);
+    stat_tap_table_item_type *cell = stat_tap_get_field_data(lt->table, row, 0);
+    row_source *src = &lt->src[row];
     cell[COL_STREAM].value.uint_value = stream;
-    set_string(&cell[COL_CLIENT], tlp_conn_endpoint(conn, TL_CLIENT));
-    set_string(&cell[COL_SERVER], tlp_conn_endpoint(conn, TL_SERVER));
-    set_string(&cell[COL_STATE], tl_zeek_conn_state(&conn->zeek));
-    set_string(&cell[COL_HISTORY], tl_zeek_history(&conn->zeek));
-    set_string(&cell[COL_CLOSER], tl_closer_name(c->closer));
+    if (!src->valid || src->client_dir != c->client_dir) {
+        set_string(&cell[COL_CLIENT], tlp_conn_endpoint(conn, TL_CLIENT));
+        set_string(&cell[COL_SERVER], tlp_conn_endpoint(conn, TL_SERVER));
+        src->client_dir = c->client_dir;
+    }
+    const char *state = tl_zeek_conn_state(&conn->zeek);
+    if (!src->valid || src->state != state) {
+        set_string(&cell[COL_STATE], state);
+        src->state = state;
+    }
+    if (!src->valid || src->history_gen != conn->zeek.history_gen) {
+        set_string(&cell[COL_HISTORY], tl_zeek_history(&conn->zeek));
+        src->history_gen = conn->zeek.history_gen;
+    }
+    if (!src->valid || src->closer != c->closer) {
+        set_string(&cell[COL_CLOSER], tl_closer_name(c->closer));
+        src->closer = c->closer;
+    }
+    src->valid = 1;
     for (guint i = 0; i < 3; i++)
         cell[COL_HS1 + i].value.uint_value = c->hs_frame[i];
     for (guint i = 0; i < 4; i++)
@@ -136,6 +164,11 @@ static guint add_row(live_table *lt, guint32 stream)
         stat_tap_init_table_row(lt->table, row, N_COLS, items);
         lt->allocated = row + 1;
     }
+    if (row >= lt->src_cap) {
+        lt->src_cap = MAX(64, MAX(row + 1, lt->src_cap * 2));
+        lt->src = g_renew(row_source, lt->src, lt->src_cap);
+    }
+    memset(&lt->src[row], 0, sizeof lt->src[row]);
     g_hash_table_insert(lt->rows, GUINT_TO_POINTER(stream + 1), GUINT_TO_POINTER(row + 1));
     return row;
 }
@@ -146,7 +179,7 @@ void tlp_stats_update(guint32 stream, const tlp_conn *conn)
         live_table *lt = g_ptr_array_index(live, i);
         gpointer row = g_hash_table_lookup(lt->rows, GUINT_TO_POINTER(stream + 1));
         if (row)
-            fill_row(lt->table, GPOINTER_TO_UINT(row) - 1, stream, conn);
+            fill_row(lt, GPOINTER_TO_UINT(row) - 1, stream, conn);
     }
 }
 
@@ -206,7 +239,7 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo,
     if (row && !PINFO_FD_VISITED(pinfo))
         return TAP_PACKET_REDRAW;
     guint r = row ? GPOINTER_TO_UINT(row) - 1 : add_row(lt, stream);
-    fill_row(table, r, stream, conn);
+    fill_row(lt, r, stream, conn);
     return TAP_PACKET_REDRAW;
 }
 

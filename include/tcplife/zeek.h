@@ -72,6 +72,7 @@ typedef struct tl_zeek {
     uint8_t orig;       /* the tl_segment.dir Zeek calls the originator */
     uint8_t is_partial; /* Zeek is_partial: a side's first packet was no bare SYN */
     uint8_t first_seen; /* bit d: a packet from dir d was processed */
+    uint8_t history_gen; /* changes whenever history does (wraps): lets a viewer skip a copy */
     uint32_t hist_seen; /* once-only letters seen: originator bits low, responder << 16 */
     tl_zeek_endpoint ep[2]; /* indexed by tl_segment.dir */
 } tl_zeek;
