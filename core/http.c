@@ -106,25 +106,26 @@ static char lower(uint8_t c)
     return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
-/* RFC 9110 §5.6.2 tchar (digits, letters, !#$%&'*+-.^_`|~) by table:
- * every header-name byte is looked up. */
-static const uint8_t tchar[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 00 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 10 */
-    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, /* 20 */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 30 */
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 40 */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, /* 50 */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 60 */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, /* 70 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 80 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 90 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* a0 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* b0 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* c0 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* d0 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* e0 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* f0 */
+/* RFC 9110 §5.6.2 tchar (digits, letters, !#$%&'*+-.^_`|~) by table, as
+ * the byte in lower case; 0 for any other byte. Every header-name byte is
+ * looked up. */
+static const uint8_t name_char[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0x21, 0, 0x23, 0x24, 0x25, 0x26, 0x27, 0, 0, 0x2a, 0x2b, 0, 0x2d, 0x2e, 0,
+    0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0, 0, 0, 0, 0, 0,
+    0, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0, 0, 0, 0x5e, 0x5f,
+    0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0, 0x7c, 0, 0x7e, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
 /* A method as this parser accepts one: upper-case letters, '-' and '_'. */
@@ -166,14 +167,6 @@ static void line_put_n(tl_http_dir *dir, const uint8_t *b, uint32_t n)
             dir->line[dir->line_len++] = (char)b[k];
 }
 
-/* n name bytes at once (as tok_put, byte by byte). */
-static void name_put(tl_http_dir *dir, const uint8_t *b, uint32_t n)
-{
-    for (uint32_t k = 0; k < n && dir->tok_len + k < sizeof(dir->tok); k++)
-        dir->tok[dir->tok_len + k] = lower(b[k]);
-    uint32_t len = dir->tok_len + n;
-    dir->tok_len = (uint8_t)(len < 255 ? len : 255);
-}
 
 static void line_put(tl_http_dir *dir, char c)
 {
@@ -612,6 +605,14 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
             break;
         }
         case S_RQ_VERSION:
+            if (dir->tok_len == 0 && end - i >= 8 && memcmp(c->p + i, "HTTP/1.", 7) == 0 &&
+                c->p[i + 7] >= '0' && c->p[i + 7] <= '9') {
+                /* The whole version at once (byte by byte below when split). */
+                i += 8;
+                dir->tok_len = 8;
+                dir->st = S_LINE_END;
+                break;
+            }
             i++;
             if (dir->tok_len < 7 ? ch == (uint8_t)"HTTP/1."[dir->tok_len] : (ch >= '0' && ch <= '9')) {
                 if (++dir->tok_len == 8)
@@ -628,6 +629,12 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
                 fail(c, i);
             break;
         case S_RS_VERSION:
+            if (dir->tok_len == 0 && end - i >= 9 && memcmp(c->p + i, "HTTP/1.", 7) == 0 &&
+                c->p[i + 7] >= '0' && c->p[i + 7] <= '9' && c->p[i + 8] == ' ') {
+                i += 9;
+                dir->st = S_RS_CODE;
+                break;
+            }
             i++;
             if (dir->tok_len < 7 ? ch == (uint8_t)"HTTP/1."[dir->tok_len]
                                  : dir->tok_len == 7 ? (ch >= '0' && ch <= '9') : ch == ' ') {
@@ -676,21 +683,30 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
             } else if (ch == ' ' || ch == '\t') {
                 dir->hdr = H_OTHER; /* obs-fold continuation: ignored */
                 dir->st = S_H_VALUE;
-            } else if (tchar[ch]) {
+            } else if (name_char[ch]) {
                 dir->tok_len = 0;
-                tok_put(dir, lower(ch));
                 dir->st = S_H_NAME;
+                i--;
+                goto name;
             } else {
                 fail(c, i);
             }
             break;
-        case S_H_NAME: {
-            /* The rest of the name in one scan: names are most header bytes
-             * after the values nobody reads. */
+        case S_H_NAME:
+        name: {
+            /* The whole name in one scan: names are most header bytes after
+             * the values nobody reads. Its bytes (in lower case, as far as
+             * tok holds) are kept only if it may be a name name_done()
+             * looks for; tok_len counts on, to 255. */
+            const uint8_t *p = c->p;
             uint32_t j = i;
-            while (j < end && tchar[c->p[j]])
+            while (j < end && name_char[p[j]])
                 j++;
-            name_put(dir, c->p + i, j - i);
+            uint32_t n = j - i, len = dir->tok_len + n;
+            if (j == end || len == 7 || len == 10 || len == 14 || len == 17)
+                for (uint32_t m = 0; m < n && dir->tok_len + m < sizeof(dir->tok); m++)
+                    dir->tok[dir->tok_len + m] = (char)name_char[p[i + m]];
+            dir->tok_len = (uint8_t)(len < 255 ? len : 255);
             i = j;
             if (i == end)
                 break;
@@ -704,10 +720,15 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
             break;
         }
         case S_H_VALUE:
-            if (dir->hdr == H_OTHER && ch != '\n') {
+            if (dir->hdr == H_OTHER) {
                 /* A value nobody reads: only where it ends matters. */
                 const uint8_t *nl = memchr(c->p + i, '\n', end - i);
-                i = nl ? (uint32_t)(nl - c->p) : end;
+                if (!nl) {
+                    i = end;
+                } else {
+                    i = (uint32_t)(nl - c->p) + 1;
+                    dir->st = S_H_START;
+                }
                 break;
             }
             i++;

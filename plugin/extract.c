@@ -151,7 +151,8 @@ static gboolean in_reassembled(packet_info *pinfo, tvbuff_t *frame, tcp_at *at)
 
 static int ip_hint[2]; /* offset of the last IPv4 and IPv6 header found */
 
-static gboolean find_tcp(packet_info *pinfo, tvbuff_t *frame, tcp_at *at)
+/* hint_only: look where the last header was, nowhere else. */
+static gboolean find_tcp(packet_info *pinfo, tvbuff_t *frame, tcp_at *at, gboolean hint_only)
 {
     gboolean v4 = pinfo->src.type == AT_IPv4 && pinfo->dst.type == AT_IPv4;
     gboolean v6 = pinfo->src.type == AT_IPv6 && pinfo->dst.type == AT_IPv6;
@@ -163,7 +164,7 @@ static gboolean find_tcp(packet_info *pinfo, tvbuff_t *frame, tcp_at *at)
     /* Where the last one was (a capture's link layer rarely changes), then
      * every place in order. */
     int hint = ip_hint[v6];
-    for (int k = -1; k < n - 19; k++) {
+    for (int k = -1; k < (hint_only ? 0 : n - 19); k++) {
         int i = k < 0 ? hint : k;
         if ((k >= 0 && i == hint) || i + 20 > n)
             continue;
@@ -177,15 +178,15 @@ static gboolean find_tcp(packet_info *pinfo, tvbuff_t *frame, tcp_at *at)
         }
         fragmented |= r == FRAGMENTED;
     }
-    return fragmented && in_reassembled(pinfo, frame, at);
+    return !hint_only && fragmented && in_reassembled(pinfo, frame, at);
 }
 
 /* tcp.stream by connection, remembered: TCP's conversation lookup costs
  * more than the rest of the extraction. Wireshark gives two endpoints a new
  * stream only at a segment with SYN (port reuse; from 4.4 also a SYN+ACK
- * after a RST or FIN), so such a segment always asks TCP again, and the
- * answer is kept for both directions: the key is the endpoint pair in a
- * fixed order. */
+ * after a RST or FIN), so such a segment asks TCP again (but see
+ * answers_cached_syn), and the answer is kept for both directions: the key
+ * is the endpoint pair in a fixed order. */
 #define CACHE_SIZE 4096
 typedef struct cached_stream {
     guint32 stream_plus1; /* 0: empty */
@@ -248,14 +249,30 @@ static cached_stream *cache_slot(packet_info *pinfo, guint16 sport, guint16 dpor
     return alen == 4 ? slot_for(a, b, sport, dport, 4, hit) : slot_for(a, b, sport, dport, 16, hit);
 }
 
+/* A SYN+ACK answering the SYN that last started this stream, the first
+ * SYN+ACK and nothing closed yet: TCP keeps it in that stream (4.4 starts
+ * a new one at a SYN+ACK only after a FIN or RST), so the cached answer
+ * stands and TCP need not be asked twice per connection. */
+static gboolean answers_cached_syn(guint32 stream, guint8 flags)
+{
+    if ((flags & (TL_TH_SYN | TL_TH_ACK | TL_TH_FIN | TL_TH_RST)) != (TL_TH_SYN | TL_TH_ACK))
+        return FALSE;
+    const tlp_conn *conn = tlp_store_conn(stream, FALSE);
+    if (!conn)
+        return FALSE;
+    const tl_endpoint *e = conn->core.ep;
+    return (e[0].syn_frame || e[1].syn_frame) && !e[0].synack_frame && !e[1].synack_frame &&
+           !e[0].fin_frame && !e[1].fin_frame && !e[0].rst_frame && !e[1].rst_frame;
+}
+
 static gboolean stream_of(packet_info *pinfo, const tcp_at *at, guint32 *stream)
 {
     gboolean hit = FALSE;
     cached_stream *c = NULL;
     if (at->cap >= 14) {
-        gboolean syn = (at->h[13] & 0x02) != 0;
+        guint8 flags = at->h[13];
         c = cache_slot(pinfo, (guint16)pinfo->srcport, (guint16)pinfo->destport, &hit);
-        if (hit && !syn) {
+        if (hit && (!(flags & TL_TH_SYN) || answers_cached_syn(c->stream_plus1 - 1, flags))) {
             *stream = c->stream_plus1 - 1;
             return TRUE;
         }
@@ -282,12 +299,19 @@ static gint64 time_us(const nstime_t *ts)
 
 gboolean tlp_extract(tvbuff_t *frame, packet_info *pinfo, tlp_packet *out)
 {
-    if (!tcp_dissected(pinfo))
-        return FALSE;
+    /* Most segments: TCP was the last to set the ports and the header is
+     * where the last one was. A header found anywhere else is taken only
+     * if TCP dissected the frame, and not inside an ICMP error. */
+    tcp_at at;
+    gboolean found = pinfo->ptype == PT_TCP && find_tcp(pinfo, frame, &at, TRUE);
+    if (!found) {
+        if (!tcp_dissected(pinfo))
+            return FALSE;
+        found = find_tcp(pinfo, frame, &at, FALSE);
+    }
 
     memset(out, 0, sizeof *out);
-    tcp_at at;
-    if (!find_tcp(pinfo, frame, &at) || !stream_of(pinfo, &at, &out->stream)) {
+    if (!found || !stream_of(pinfo, &at, &out->stream)) {
         /* TCP stopped before it could name the connection (header cut). */
         out->stream = TLP_NO_STREAM;
         out->truncated = TRUE;
