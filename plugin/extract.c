@@ -218,10 +218,16 @@ slot_for(const guint8 *a, const guint8 *b, guint16 sport, guint16 dport, int ale
         sport = dport;
         dport = p;
     }
-    guint32 h = 2166136261u ^ ((guint32)sport << 16 | dport);
-    for (int i = 0; i < alen; i++)
-        h = (h ^ a[i] ^ ((guint32)b[i] << 8)) * 16777619u;
-    cached_stream *c = &cache[(h ^ (h >> 15)) & (CACHE_SIZE - 1)];
+    /* Multiplicative hash, 4 bytes of each address at a time. */
+    guint32 h = ((guint32)sport << 16 | dport) * 0x9E3779B1u;
+    for (int i = 0; i < alen; i += 4) {
+        guint32 wa, wb;
+        memcpy(&wa, a + i, 4);
+        memcpy(&wb, b + i, 4);
+        h = (h ^ wa) * 0x85EBCA77u ^ wb;
+        h *= 0xC2B2AE3Du;
+    }
+    cached_stream *c = &cache[(h ^ (h >> 16)) & (CACHE_SIZE - 1)];
     *hit = c->stream_plus1 && c->port[0] == sport && c->port[1] == dport && c->len == alen &&
            memcmp(c->addr, a, (size_t)alen) == 0 && memcmp(c->addr + alen, b, (size_t)alen) == 0;
     if (!*hit) {

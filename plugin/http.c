@@ -128,7 +128,8 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
         if (tl_http_fin(conn->http, from_client, &ended) != TL_HTTP_FIN_NONE)
             message(conn, ended.exchange, ended.kind, FALSE)->parts = ended.part;
     }
-    conn->http_exchanges = conn->http ? tl_http_exchanges(conn->http) : 0;
+    if (conn->http)
+        conn->http_exchanges = tl_http_exchanges(conn->http);
 }
 
 const char *tlp_http_piece_summary(const tlp_http_piece *pc, gboolean revisit)

@@ -14,6 +14,23 @@ static const value_string app_vals[] = {TL_APP_LIST(TLP_VS_ITEM){0, NULL}};
 static const value_string msg_vals[] = {TL_HTTP_MSG_LIST(TLP_VS_ITEM){0, NULL}};
 #undef TLP_VS_ITEM
 
+/* Our registered fields: their ref_type says, packet by packet, whether a
+ * filter, column or -e names them. */
+static const hf_register_info *http_hf;
+static guint n_http_hf;
+
+static gboolean wanted(proto_tree *tree)
+{
+    if (!tree)
+        return FALSE;
+    if (PTREE_DATA(tree)->visible)
+        return TRUE;
+    for (guint i = 0; i < n_http_hf; i++)
+        if (http_hf[i].hfinfo.ref_type != HF_REF_TYPE_NONE)
+            return TRUE;
+    return FALSE;
+}
+
 void tlp_render_http_register(int proto)
 {
     static hf_register_info hf[] = {
@@ -31,6 +48,8 @@ void tlp_render_http_register(int proto)
     };
     static gint *ett[] = {&ett_http};
     proto_register_field_array(proto, hf, array_length(hf));
+    http_hf = hf;
+    n_http_hf = array_length(hf);
     proto_register_subtree_array(ett, array_length(ett));
 }
 
@@ -57,6 +76,8 @@ void tlp_render_http_label(const tlp_http_frame *hf, char *buf, size_t size)
 void tlp_render_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                      const tlp_http_frame *hf)
 {
+    if (!wanted(tree))
+        return; /* faked items would still cost their calls and strings */
     gboolean revisit = PINFO_FD_VISITED(pinfo);
     proto_tree_add_uint(tree, hf_app, tvb, 0, 0, hf->app);
     for (guint i = 0; i < hf->n; i++) {

@@ -49,6 +49,50 @@ static const value_string closer_vals[] = {TL_CLOSER_LIST(TLP_VS_ITEM){0, NULL}}
 
 #define ARROW "\xe2\x86\x92"
 
+/* Is a field of ours wanted in this packet's tree: shown, or named by a
+ * filter, column or -e? proto_field_is_referenced() without the call (a
+ * filtered pass asks ~30 times a packet): the header_field_info of our
+ * fields are the static hf[] below, whose ref_type Wireshark sets and
+ * resets packet by packet. */
+static const hf_register_info *our_hf; /* registered in id order: bit i is id first_hf + i */
+static int first_hf = -1, n_our_hf;
+static guint64 conn_bits; /* the connection summary's fields */
+
+static void remember_fields(const hf_register_info *hf, int n)
+{
+    if (n > 64)
+        return;
+    for (int i = 0; i < n; i++)
+        if (*hf[i].p_id != *hf[0].p_id + i)
+            return; /* not one block of ids in order: ask Wireshark every time */
+    our_hf = hf;
+    first_hf = *hf[0].p_id;
+    n_our_hf = n;
+    for (guint i = 0; i < G_N_ELEMENTS(conn_hfs); i++)
+        conn_bits |= (guint64)1 << (*conn_hfs[i] - first_hf);
+}
+
+/* Bit (id - first_hf) set: that field is named in this packet's tree.
+ * The protocol's own ref_type says whether any of its fields is. */
+static guint64 named_fields(proto_tree *tree, int proto)
+{
+    const hf_register_info *hf = our_hf;
+    int n = n_our_hf;
+    if (!tree || !hf || proto_registrar_get_nth(proto)->ref_type == HF_REF_TYPE_NONE)
+        return 0;
+    guint64 m = 0;
+    for (int i = 0; i < n; i++)
+        if (hf[i].hfinfo.ref_type != HF_REF_TYPE_NONE)
+            m |= (guint64)1 << i;
+    return m;
+}
+
+/* Unless the tree is shown, add only what a filter, column or -e asks
+ * for: a faked item still costs a call, its arguments (strings) more. */
+#define NAMED(hf) \
+    (our_hf ? ((named >> ((hf) - first_hf)) & 1) != 0 : proto_field_is_referenced(tree, hf))
+#define WANT(hf) (visible || NAMED(hf))
+
 void tlp_render_register(int proto)
 {
     proto_tcplife = proto;
@@ -164,6 +208,7 @@ void tlp_render_register(int proto)
                            "Second FIN at a different sequence number", EXPFILL}},
     };
     proto_register_field_array(proto, hf, array_length(hf));
+    remember_fields(hf, (int)array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *em = expert_register_protocol(proto);
     expert_register_field_array(em, ei, array_length(ei));
@@ -213,7 +258,9 @@ gboolean tlp_expert_listened(void)
     return expert_tap_id >= 0 && have_tap_listener(expert_tap_id);
 }
 
-static gboolean want_expert(proto_tree *tree, expert_field *ei)
+/* Shown, or listened to, or _ws.expert filtered: then every expert info is
+ * wanted. Asked once a packet (tlp_render). */
+static gboolean experts_wanted(proto_tree *tree)
 {
     if (tree && PTREE_DATA(tree)->visible)
         return TRUE;
@@ -224,13 +271,18 @@ static gboolean want_expert(proto_tree *tree, expert_field *ei)
         hf_ws_expert = proto_registrar_get_id_byname("_ws.expert");
         hf_looked_up = TRUE;
     }
-    return (hf_ws_expert > 0 && proto_field_is_referenced(tree, hf_ws_expert)) ||
-           (ei->hf > 0 && proto_field_is_referenced(tree, ei->hf));
+    return hf_ws_expert > 0 && proto_field_is_referenced(tree, hf_ws_expert);
 }
 
-static void add_expert(packet_info *pinfo, proto_tree *tree, proto_item *at, expert_field *ei)
+static gboolean want_expert(gboolean all, proto_tree *tree, expert_field *ei)
 {
-    if (want_expert(tree, ei))
+    return all || (ei->hf > 0 && proto_field_is_referenced(tree, ei->hf));
+}
+
+static void add_expert(gboolean all, packet_info *pinfo, proto_tree *tree, proto_item *at,
+                       expert_field *ei)
+{
+    if (want_expert(all, tree, ei))
         expert_add_info(pinfo, at, ei);
 }
 
@@ -263,8 +315,10 @@ void tlp_render_unreadable(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 }
 
 /* Is any field of the connection summary asked for? */
-static gboolean conn_fields_wanted(proto_tree *tree)
+static gboolean conn_fields_wanted(proto_tree *tree, guint64 named)
 {
+    if (our_hf)
+        return (named & conn_bits) != 0;
     for (guint i = 0; i < G_N_ELEMENTS(conn_hfs); i++)
         if (proto_field_is_referenced(tree, *conn_hfs[i]))
             return TRUE;
@@ -273,10 +327,9 @@ static gboolean conn_fields_wanted(proto_tree *tree)
 
 /* Connection summary: as known now (first pass) or at the end (revisits). */
 static void add_conn_summary(tvbuff_t *tvb, proto_tree *t, proto_tree *tree,
-                             const tlp_conn *conn, gboolean visible)
+                             const tlp_conn *conn, gboolean visible, guint64 named)
 {
     const tl_conn *c = &conn->core;
-#define WANT(hf) (visible || proto_field_is_referenced(tree, hf))
     proto_tree *ct = proto_tree_add_subtree(t, tvb, 0, 0, ett_conn, NULL, "Connection");
     if (WANT(hf_conn_client))
         proto_tree_add_string(ct, hf_conn_client, tvb, 0, 0, tlp_conn_endpoint(conn, TL_CLIENT));
@@ -301,7 +354,6 @@ static void add_conn_summary(tvbuff_t *tvb, proto_tree *t, proto_tree *tree,
     nstime_t dur = {(time_t)(us / 1000000), (int)(us % 1000000) * 1000};
     proto_tree_add_time(ct, hf_conn_duration, tvb, 0, 0, &dur);
     proto_tree_add_uint(ct, hf_conn_http, tvb, 0, 0, conn->http_exchanges);
-#undef WANT
 }
 
 void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
@@ -310,10 +362,13 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     const tl_result *r = &f->r;
     const tl_conn *c = &conn->core;
     gboolean visible = tree && PTREE_DATA(tree)->visible;
+    guint64 named = visible ? 0 : named_fields(tree, proto_tcplife);
+    gboolean experts = experts_wanted(tree);
     char label[512];
-    const tlp_http_frame *hf = tlp_http_frame_get(pinfo->num);
+    /* HTTP records exist for segments with payload only. */
+    const tlp_http_frame *hf = r->data_len ? tlp_http_frame_get(pinfo->num) : NULL;
 
-    gboolean want_label = visible || proto_field_is_referenced(tree, hf_label);
+    gboolean want_label = WANT(hf_label);
     if (want_label) {
         tl_format_label(r, label, sizeof label);
         if (hf)
@@ -324,9 +379,6 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     if (want_label)
         proto_item_append_text(top, ": %s", label);
 
-    /* Unless the tree is shown, add only what a filter, column or -e asks
-     * for: a faked item still costs a call, its arguments (strings) more. */
-#define WANT(hf) (visible || proto_field_is_referenced(tree, hf))
     if (WANT(hf_stream))
         proto_item_set_generated(
             proto_tree_add_uint(t, hf_stream, tvb, 0, 0, f->stream_plus1 - 1));
@@ -336,9 +388,9 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
         proto_tree_add_uint(t, hf_phase, tvb, 0, 0, r->phase);
     /* The step item anchors the step's expert info: added when either is wanted. */
     proto_item *step_item = NULL;
-    if (r->hs_step && (WANT(hf_hs_step) || want_expert(tree, &ei_handshake)))
+    if (r->hs_step && (WANT(hf_hs_step) || want_expert(experts, tree, &ei_handshake)))
         step_item = proto_tree_add_uint(t, hf_hs_step, tvb, 0, 0, r->hs_step);
-    if (r->td_mask && (WANT(hf_td_step) || want_expert(tree, &ei_teardown)))
+    if (r->td_mask && (WANT(hf_td_step) || want_expert(experts, tree, &ei_teardown)))
         for (unsigned n = 1; n <= 4; n++)
             if (tl_has_td_step(r, n))
                 step_item = proto_tree_add_uint(t, hf_td_step, tvb, 0, 0, n);
@@ -371,16 +423,15 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     if (hf)
         tlp_render_http(tvb, pinfo, t, hf);
 
-    if (visible || conn_fields_wanted(tree))
-        add_conn_summary(tvb, t, tree, conn, visible);
-#undef WANT
+    if (visible || conn_fields_wanted(tree, named))
+        add_conn_summary(tvb, t, tree, conn, visible, named);
 
     /* Expert info: each at the frame where it becomes known. */
     proto_item *at = step_item ? step_item : top;
-    if (r->hs_step && want_expert(tree, &ei_handshake))
+    if (r->hs_step && want_expert(experts, tree, &ei_handshake))
         expert_add_info_format(pinfo, at, &ei_handshake, "Handshake step %u/3",
                                (unsigned)r->hs_step);
-    if (r->td_mask && want_expert(tree, &ei_teardown)) {
+    if (r->td_mask && want_expert(experts, tree, &ei_teardown)) {
         char steps[16] = "";
         for (unsigned n = 1; n <= 4; n++)
             if (tl_has_td_step(r, n))
@@ -390,41 +441,41 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     }
     if ((r->flags & TL_F_RST) && r->phase == TL_PHASE_RESET && !r->retrans_of) {
         if (r->flags & TL_F_REFUSED)
-            add_expert(pinfo, tree, top, &ei_refused);
+            add_expert(experts, pinfo, tree, top, &ei_refused);
         else
-            add_expert(pinfo, tree, top, r->sender == TL_CLIENT ? &ei_reset_client
+            add_expert(experts, pinfo, tree, top, r->sender == TL_CLIENT ? &ei_reset_client
                                                                : &ei_reset_server);
     }
     if ((r->flags & TL_F_MIDSTREAM) && c->first_frame == pinfo->num)
-        add_expert(pinfo, tree, top, &ei_midstream);
+        add_expert(experts, pinfo, tree, top, &ei_midstream);
     if (r->anomalies & TL_A_DATA_AFTER_FIN)
-        add_expert(pinfo, tree, top, &ei_data_after_fin);
+        add_expert(experts, pinfo, tree, top, &ei_data_after_fin);
     if (r->anomalies & TL_A_SIM_OPEN_SEEN)
-        add_expert(pinfo, tree, top, &ei_sim_open);
+        add_expert(experts, pinfo, tree, top, &ei_sim_open);
     if (r->anomalies & TL_A_SIM_CLOSE_SEEN)
-        add_expert(pinfo, tree, top, &ei_sim_close);
+        add_expert(experts, pinfo, tree, top, &ei_sim_close);
     if (r->anomalies & TL_A_BOGUS_FLAGS)
-        add_expert(pinfo, tree, top, &ei_bogus);
+        add_expert(experts, pinfo, tree, top, &ei_bogus);
     if (r->anomalies & TL_A_AFTER_CLOSE)
-        add_expert(pinfo, tree, top, &ei_after_close);
+        add_expert(experts, pinfo, tree, top, &ei_after_close);
     if (r->flags & TL_F_INFERRED_FIN)
-        add_expert(pinfo, tree, top, &ei_inferred_fin);
+        add_expert(experts, pinfo, tree, top, &ei_inferred_fin);
     if (r->anomalies & TL_A_REOPENED)
-        add_expert(pinfo, tree, top, &ei_reopened);
+        add_expert(experts, pinfo, tree, top, &ei_reopened);
     if (r->anomalies & TL_A_ROLE_CONFLICT)
-        add_expert(pinfo, tree, top, &ei_role_conflict);
+        add_expert(experts, pinfo, tree, top, &ei_role_conflict);
     if (r->anomalies & TL_A_SYNACK_BAD_ACK)
-        add_expert(pinfo, tree, top, &ei_synack_bad_ack);
+        add_expert(experts, pinfo, tree, top, &ei_synack_bad_ack);
     if (r->anomalies & TL_A_FIN_CHANGED)
-        add_expert(pinfo, tree, top, &ei_fin_changed);
+        add_expert(experts, pinfo, tree, top, &ei_fin_changed);
 
     /* Known only once the whole capture was read (tshark -2, the GUI):
      * said on the connection's last frame. */
     if (PINFO_FD_VISITED(pinfo) && pinfo->num == c->last_frame) {
         if (c->hs_frame[0] && !(c->cflags & TL_C_HANDSHAKE_DONE) && !c->rst_frame)
-            add_expert(pinfo, tree, top, &ei_never_established);
+            add_expert(experts, pinfo, tree, top, &ei_never_established);
         if (c->phase != TL_PHASE_CLOSED && c->phase != TL_PHASE_RESET)
-            add_expert(pinfo, tree, top, &ei_still_open);
+            add_expert(experts, pinfo, tree, top, &ei_still_open);
     }
 
     if (info_column)

@@ -5,41 +5,41 @@
  * follows the frame count instead of doubling past it; no hashing on the
  * hot path) and one tlp_conn per
  * tcp.stream (dense indices, so an array of pointers). Both live from the
- * file's first dissection to its close (init and cleanup routines).
+ * file's first dissection to its close (init and cleanup routines). The
+ * lookups are inline in tcplife-plugin.h; here is what allocates.
  */
 #include <epan/to_str.h>
 #include <wsutil/inet_addr.h>
 
 #include "tcplife-plugin.h"
 
-#define CHUNK_BITS 16
-#define CHUNK (1u << CHUNK_BITS)
-static tlp_frame **chunks;
-static guint32 chunks_cap;
-static tlp_conn **conns;
-static guint32 conns_cap;
+tlp_frame **tlp_chunks;
+guint32 tlp_chunks_cap;
+tlp_conn **tlp_conns;
+guint32 tlp_conns_cap;
+
 
 void tlp_store_init(void)
 {
     tlp_http_reset();
     tlp_extract_reset();
-    chunks = NULL;
-    chunks_cap = 0;
-    conns = NULL;
-    conns_cap = 0;
+    tlp_chunks = NULL;
+    tlp_chunks_cap = 0;
+    tlp_conns = NULL;
+    tlp_conns_cap = 0;
 }
 
 void tlp_store_cleanup(void)
 {
-    for (guint32 i = 0; i < conns_cap; i++) {
-        if (conns[i])
-            g_free(conns[i]->http);
-        g_free(conns[i]);
+    for (guint32 i = 0; i < tlp_conns_cap; i++) {
+        if (tlp_conns[i])
+            g_free(tlp_conns[i]->http);
+        g_free(tlp_conns[i]);
     }
-    g_free(conns);
-    for (guint32 i = 0; i < chunks_cap; i++)
-        g_free(chunks[i]);
-    g_free(chunks);
+    g_free(tlp_conns);
+    for (guint32 i = 0; i < tlp_chunks_cap; i++)
+        g_free(tlp_chunks[i]);
+    g_free(tlp_chunks);
     tlp_store_init();
 }
 
@@ -51,40 +51,40 @@ static guint32 grown(guint32 cap, guint32 need)
     return n > need ? n : need + 1;
 }
 
-tlp_frame *tlp_store_frame(guint32 frame_num, gboolean create)
+tlp_frame *tlp_store_frame_slow(guint32 frame_num, gboolean create)
 {
-    guint32 c = frame_num >> CHUNK_BITS;
-    if (c >= chunks_cap || !chunks[c]) {
+    guint32 c = frame_num >> TLP_CHUNK_BITS;
+    if (c >= tlp_chunks_cap || !tlp_chunks[c]) {
         if (!create)
             return NULL;
-        if (c >= chunks_cap) {
-            guint32 n = grown(chunks_cap, c);
-            chunks = g_renew(tlp_frame *, chunks, n);
-            memset(chunks + chunks_cap, 0, (n - chunks_cap) * sizeof *chunks);
-            chunks_cap = n;
+        if (c >= tlp_chunks_cap) {
+            guint32 n = grown(tlp_chunks_cap, c);
+            tlp_chunks = g_renew(tlp_frame *, tlp_chunks, n);
+            memset(tlp_chunks + tlp_chunks_cap, 0, (n - tlp_chunks_cap) * sizeof *tlp_chunks);
+            tlp_chunks_cap = n;
         }
-        chunks[c] = g_new0(tlp_frame, CHUNK);
+        tlp_chunks[c] = g_new0(tlp_frame, TLP_CHUNK);
     }
-    tlp_frame *f = &chunks[c][frame_num & (CHUNK - 1)];
+    tlp_frame *f = &tlp_chunks[c][frame_num & (TLP_CHUNK - 1)];
     return (create || f->stream_plus1) ? f : NULL;
 }
 
-tlp_conn *tlp_store_conn(guint32 stream, gboolean create)
+tlp_conn *tlp_store_conn_slow(guint32 stream, gboolean create)
 {
-    if (stream >= conns_cap) {
+    if (stream >= tlp_conns_cap) {
         if (!create)
             return NULL;
-        guint32 n = grown(conns_cap, stream);
-        conns = g_renew(tlp_conn *, conns, n);
-        memset(conns + conns_cap, 0, (n - conns_cap) * sizeof *conns);
-        conns_cap = n;
+        guint32 n = grown(tlp_conns_cap, stream);
+        tlp_conns = g_renew(tlp_conn *, tlp_conns, n);
+        memset(tlp_conns + tlp_conns_cap, 0, (n - tlp_conns_cap) * sizeof *tlp_conns);
+        tlp_conns_cap = n;
     }
-    if (!conns[stream] && create) {
-        conns[stream] = g_new0(tlp_conn, 1);
-        tl_conn_init(&conns[stream]->core);
-        tl_zeek_init(&conns[stream]->zeek);
+    if (!tlp_conns[stream] && create) {
+        tlp_conns[stream] = g_new0(tlp_conn, 1);
+        tl_conn_init(&tlp_conns[stream]->core);
+        tl_zeek_init(&tlp_conns[stream]->zeek);
     }
-    return conns[stream];
+    return tlp_conns[stream];
 }
 
 const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role)

@@ -66,8 +66,37 @@ gboolean tlp_extract(tvbuff_t *frame, packet_info *pinfo, tlp_packet *out);
 /* store.c */
 void tlp_store_init(void);
 void tlp_store_cleanup(void);
-tlp_frame *tlp_store_frame(guint32 frame_num, gboolean create);
-tlp_conn *tlp_store_conn(guint32 stream, gboolean create);
+tlp_frame *tlp_store_frame_slow(guint32 frame_num, gboolean create);
+tlp_conn *tlp_store_conn_slow(guint32 stream, gboolean create);
+
+/* Looked up on every segment: the common case inline, store.c for the rest
+ * (allocation). Frames in chunks of 2^TLP_CHUNK_BITS, connections by
+ * tcp.stream. */
+#define TLP_CHUNK_BITS 16
+#define TLP_CHUNK (1u << TLP_CHUNK_BITS)
+extern tlp_frame **tlp_chunks;
+extern guint32 tlp_chunks_cap;
+extern tlp_conn **tlp_conns;
+extern guint32 tlp_conns_cap;
+
+/* The frame's record; NULL when not annotated, unless create. */
+static inline tlp_frame *tlp_store_frame(guint32 frame_num, gboolean create)
+{
+    guint32 c = frame_num >> TLP_CHUNK_BITS;
+    if (c < tlp_chunks_cap && tlp_chunks[c]) {
+        tlp_frame *f = &tlp_chunks[c][frame_num & (TLP_CHUNK - 1)];
+        return (create || f->stream_plus1) ? f : NULL;
+    }
+    return tlp_store_frame_slow(frame_num, create);
+}
+
+/* The connection with this tcp.stream; NULL when unknown, unless create. */
+static inline tlp_conn *tlp_store_conn(guint32 stream, gboolean create)
+{
+    if (stream < tlp_conns_cap && tlp_conns[stream])
+        return tlp_conns[stream];
+    return tlp_store_conn_slow(stream, create);
+}
 
 /* http.c */
 struct tlp_http_msg;
