@@ -68,7 +68,7 @@ command -v tshark >/dev/null || need+=(tshark)
 command -v editcap >/dev/null || need+=(wireshark-common)
 command -v setpriv >/dev/null || need+=(util-linux)
 command -v python3 >/dev/null || need+=(python3)
-if [ $CALLGRIND = 1 ]; then command -v valgrind >/dev/null || need+=(valgrind); fi
+if [ $CALLGRIND = 1 ]; then command -v valgrind >/dev/null || need+=(valgrind); command -v cc >/dev/null || need+=(gcc); fi
 if [ ${#need[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing ${need[*]}: apt-get install -y ${need[*]}"
     log "installing ${need[*]}"
@@ -117,6 +117,12 @@ chmod -R a+rX "$STAGE"
 chmod a+rwx "$STAGE/home" "$STAGE/cg"
 RUNAS=()
 if [ "$(id -u)" = 0 ]; then RUNAS=(setpriv --reuid=nobody --regid=nogroup --clear-groups); fi
+# Callgrind runs preload a fixed wmem hash seed (fixed-seed.c says why).
+SEED_SO="$STAGE/fixed-seed.so"
+if [ $CALLGRIND = 1 ]; then
+    cc -O2 -shared -fPIC -o "$SEED_SO" "$HERE/fixed-seed.c" || die "cannot build fixed-seed.so"
+    chmod a+r "$SEED_SO"
+fi
 envs() { # with|without
     echo HOME="$STAGE/home" WIRESHARK_PLUGIN_DIR="$STAGE/$1" \
          WIRESHARK_CONFIG_DIR="$STAGE/home/.config/wireshark" TZ=UTC LC_ALL=C.UTF-8
@@ -241,7 +247,7 @@ cg_job() { # workload pass variant slice(N|1)
     variant "$p" "$v"
     local f="$w.$p.$v.$n.out"
     # shellcheck disable=SC2046
-    "${RUNAS[@]}" env $(envs "$MODE") timeout "$CG_TIMEOUT" \
+    "${RUNAS[@]}" env $(envs "$MODE") LD_PRELOAD="$SEED_SO" timeout "$CG_TIMEOUT" \
         valgrind --tool=callgrind --callgrind-out-file="$STAGE/cg/$f" \
         tshark -n -r "$WORK/$w-cg$n.pcap" "${ARGS[@]}" > /dev/null 2> "$STAGE/cg/$f.log" ||
         { echo "callgrind failed: $f: $(tail -n 3 "$STAGE/cg/$f.log")" >&2; return 1; }

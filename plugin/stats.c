@@ -62,8 +62,11 @@ static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
 /* What a row's string cells were last made from: a segment rewrites only
  * the cells whose source changed (most segments change none of them). */
 typedef struct row_source {
-    const char *state; /* tl_zeek_conn_state(): a static string */
-    guint8 history_gen;
+    stat_tap_table_item_type *cells; /* the row's cells (stable once made) */
+    const char *state;               /* tl_zeek_conn_state(): a static string */
+    guint8 zeek_states[2];           /* ... made from these, */
+    guint8 zeek_orig;
+    guint8 history_gen;              /* ... and the history */
     guint8 closer;
     guint8 client_dir;
     guint8 valid;
@@ -71,11 +74,18 @@ typedef struct row_source {
 
 typedef struct live_table {
     stat_tap_table *table;
-    GHashTable *rows; /* stream + 1 -> row + 1 */
+    guint32 *row_of;  /* by tcp.stream: row + 1, 0 for none */
+    guint32 row_of_cap;
     guint allocated;  /* rows whose cells table->elements holds, used or not */
     row_source *src;  /* by row, src_cap of them */
     guint src_cap;
 } live_table;
+
+/* The row of a stream + 1, 0 for none. */
+static inline guint32 row_of(const live_table *lt, guint32 stream)
+{
+    return stream < lt->row_of_cap ? lt->row_of[stream] : 0;
+}
 
 static GPtrArray *live; /* of live_table* */
 static int tap_id = -1;
@@ -95,7 +105,7 @@ static void forget_table(const stat_tap_table *table)
 {
     live_table *lt = find_live(table);
     if (lt) {
-        g_hash_table_destroy(lt->rows);
+        g_free(lt->row_of);
         g_free(lt->src);
         g_ptr_array_remove(live, lt);
         g_free(lt);
@@ -112,18 +122,36 @@ static void set_string(stat_tap_table_item_type *it, const char *s)
     it->value.string_value = g_strdup(s);
 }
 
+/* Zeek's conn_state is a function of the endpoints' states and, for
+ * RSTOS0, the history; with a responder reset, also of sizes. */
+static const char *conn_state(row_source *src, const tl_zeek *z)
+{
+    guint8 o = z->ep[z->orig].state, r = z->ep[!z->orig].state;
+    if (!src->state || r == TL_ZEEK_RESET || o != src->zeek_states[0] ||
+        r != src->zeek_states[1] || z->orig != src->zeek_orig ||
+        z->history_gen != src->history_gen) {
+        src->zeek_states[0] = o;
+        src->zeek_states[1] = r;
+        src->zeek_orig = z->orig;
+        return tl_zeek_conn_state(z);
+    }
+    return src->state;
+}
+
 static void fill_row(live_table *lt, guint row, guint32 stream, const tlp_conn *conn)
 {
     const tl_conn *c = &conn->core;
-    stat_tap_table_item_type *cell = stat_tap_get_field_data(lt->table, row, 0);
     row_source *src = &lt->src[row];
+    if (!src->cells)
+        src->cells = stat_tap_get_field_data(lt->table, row, 0);
+    stat_tap_table_item_type *cell = src->cells;
     cell[COL_STREAM].value.uint_value = stream;
     if (!src->valid || src->client_dir != c->client_dir) {
         set_string(&cell[COL_CLIENT], tlp_conn_endpoint(conn, TL_CLIENT));
         set_string(&cell[COL_SERVER], tlp_conn_endpoint(conn, TL_SERVER));
         src->client_dir = c->client_dir;
     }
-    const char *state = tl_zeek_conn_state(&conn->zeek);
+    const char *state = conn_state(src, &conn->zeek);
     if (!src->valid || src->state != state) {
         set_string(&cell[COL_STATE], state);
         src->state = state;
@@ -169,7 +197,16 @@ static guint add_row(live_table *lt, guint32 stream)
         lt->src = g_renew(row_source, lt->src, lt->src_cap);
     }
     memset(&lt->src[row], 0, sizeof lt->src[row]);
-    g_hash_table_insert(lt->rows, GUINT_TO_POINTER(stream + 1), GUINT_TO_POINTER(row + 1));
+    if (stream >= lt->row_of_cap) {
+        guint32 n = MAX(1024, lt->row_of_cap);
+        while (n <= stream && n < G_MAXUINT32 / 2)
+            n *= 2;
+        n = MAX(n, stream + 1);
+        lt->row_of = g_renew(guint32, lt->row_of, n);
+        memset(lt->row_of + lt->row_of_cap, 0, (n - lt->row_of_cap) * sizeof *lt->row_of);
+        lt->row_of_cap = n;
+    }
+    lt->row_of[stream] = row + 1;
     return row;
 }
 
@@ -177,9 +214,9 @@ void tlp_stats_update(guint32 stream, const tlp_conn *conn)
 {
     for (guint i = 0; live && i < live->len; i++) {
         live_table *lt = g_ptr_array_index(live, i);
-        gpointer row = g_hash_table_lookup(lt->rows, GUINT_TO_POINTER(stream + 1));
+        guint32 row = row_of(lt, stream);
         if (row)
-            fill_row(lt, GPOINTER_TO_UINT(row) - 1, stream, conn);
+            fill_row(lt, row - 1, stream, conn);
     }
 }
 
@@ -217,7 +254,6 @@ static void table_init(stat_tap_table_ui *ui)
     if (!find_live(table)) {
         live_table *lt = g_new0(live_table, 1);
         lt->table = table;
-        lt->rows = g_hash_table_new(g_direct_hash, g_direct_equal);
         g_ptr_array_add(live, lt);
     }
 }
@@ -234,11 +270,11 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo,
     const tlp_conn *conn = tlp_store_conn(stream, FALSE);
     if (!lt || !conn)
         return TAP_PACKET_DONT_REDRAW;
-    gpointer row = g_hash_table_lookup(lt->rows, GUINT_TO_POINTER(stream + 1));
+    guint32 row = row_of(lt, stream);
     /* On a first pass tlp_stats_update() has just rewritten an existing row. */
     if (row && !PINFO_FD_VISITED(pinfo))
         return TAP_PACKET_REDRAW;
-    guint r = row ? GPOINTER_TO_UINT(row) - 1 : add_row(lt, stream);
+    guint r = row ? row - 1 : add_row(lt, stream);
     fill_row(lt, r, stream, conn);
     return TAP_PACKET_REDRAW;
 }
@@ -250,8 +286,8 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo,
 static void table_reset(stat_tap_table *table)
 {
     live_table *lt = find_live(table);
-    if (lt)
-        g_hash_table_remove_all(lt->rows);
+    if (lt && lt->row_of)
+        memset(lt->row_of, 0, lt->row_of_cap * sizeof *lt->row_of);
     for (guint row = 0; row < table->num_elements; row++)
         for (guint col = 0; col < table->num_fields; col++) {
             stat_tap_table_item_type *it = stat_tap_get_field_data(table, row, col);
