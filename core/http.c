@@ -101,6 +101,13 @@ static bool in_message(const tl_http_dir *dir)
     return dir->mode == M_HTTP && dir->st != S_BOUNDARY && dir->st != S_WAIT;
 }
 
+/* A response's status code once its three digits are in, else 0: the
+ * digits parsed so far are no status (http.h: "once known"). */
+static uint16_t known_status(const tl_http_dir *dir)
+{
+    return dir->st == S_RS_CODE && dir->tok_len < 3 ? 0 : dir->status;
+}
+
 static char lower(uint8_t c)
 {
     return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
@@ -221,7 +228,7 @@ static void open_piece(ctx *c, uint32_t pos)
         c->pc->offset = pos;
     }
     c->pc->part = ++dir->part;
-    c->pc->status = dir->status;
+    c->pc->status = known_status(dir);
     piece_summary(dir, c->pc);
     if (dir->exchange > c->h->max_exchange)
         c->h->max_exchange = dir->exchange;
@@ -340,7 +347,9 @@ static void fail(ctx *c, uint32_t pos)
     c->out->flags |= TL_HTTP_R_MALFORMED;
     if (!(dir->dflags & DF_VALID)) {
         tl_http_result *out = c->out;
-        if (c->pc && out->n && c->pc == &out->piece[out->n - 1] && !(c->pc->flags & TL_HTTP_P_REPEAT)) {
+        /* Its piece here goes too, even when repeated bytes began it: the
+         * message leaves the history and the exchange count as well. */
+        if (c->pc && out->n && c->pc == &out->piece[out->n - 1]) {
             out->n--;
             out->n_total--;
             c->pc = NULL;
@@ -972,7 +981,7 @@ static void repeat_pieces(ctx *c, uint32_t hi)
             uint32_t j = (uint32_t)rs;
             pc->flags |= TL_HTTP_P_START;
             pc->line_off = j;
-            while (j < c->cap && j < hi && c->p[j] != '\r' && c->p[j] != '\n')
+            while (j < c->cap && j < (uint32_t)top && c->p[j] != '\r' && c->p[j] != '\n')
                 j++;
             pc->line_len = j - (uint32_t)rs;
         }
@@ -1112,7 +1121,7 @@ int tl_http_fin(tl_http *h, int from_client, tl_http_piece *ended)
         ended->exchange = dir->exchange;
         ended->kind = (uint8_t)d;
         ended->part = dir->part;
-        ended->status = dir->status;
+        ended->status = known_status(dir);
         piece_summary(dir, ended);
         if (close_delimited)
             ended->flags |= TL_HTTP_P_END;

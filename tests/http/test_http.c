@@ -561,6 +561,34 @@ static const char *const bare_lf_want[] = {
     "FIN S: ended resp#2 p1 [E] \"200 OK\"",
 };
 
+/* Found by fuzz_http.c. A response cut inside its status line by a gap,
+ * then retransmitted whole: the repeated start line ends where the message
+ * was cut, not at the retransmission's CR LF. */
+static const seg repeat_cut_line_segs[] = {
+    {'C', "GET / HTTP/1.1\r\n\r\n"},
+    {'S', "HTTP/1.1 2"},
+    {'S', "Content-Length: 0\r\n\r\n", 0, 0, 20},
+    {'S', "HTTP/1.1 200 OK\r\n", 0, 0, -51},
+};
+static const char *const repeat_cut_line_want[] = {
+    "C HTTP: req#1 p1 [SHE] 0+18 L0+14 \"GET /\"",
+    "S HTTP: resp#1 p1 [S] 0+10 L0+10",
+    "S HTTP {gu}",
+    "S HTTP {r}: resp#1 p0 [SR] 0+10 L0+10",
+};
+
+/* Found by fuzz_http.c. A first request that turns out not to be HTTP is
+ * withdrawn from the segment that shows it, also when that segment begins
+ * by repeating its last byte. */
+static const seg withdrawn_after_repeat_segs[] = {
+    {'C', "POST /upload"},
+    {'C', "d\x01", 0, 0, -1},
+};
+static const char *const withdrawn_after_repeat_want[] = {
+    "C HTTP: req#1 p1 [S] 0+12 L0+12",
+    "C other {rm}",
+};
+
 static void test_golden(void)
 {
     GOLDEN(get_simple);
@@ -594,6 +622,8 @@ static void test_golden(void)
     GOLDEN(fin_cut);
     GOLDEN(nothing_captured);
     GOLDEN(bare_lf);
+    GOLDEN(repeat_cut_line);
+    GOLDEN(withdrawn_after_repeat);
 }
 
 /* ---- split tests ------------------------------------------------------------ */
@@ -898,6 +928,28 @@ static void test_names(void)
     }
 }
 
+/* Found by fuzz_http.c. A status code is reported once its three digits
+ * are in (http.h: "once known, else 0"), never the digits so far. */
+static void test_status(void)
+{
+    static tl_http h;
+    static tl_http_result r;
+    tl_http_piece end;
+    current = "status";
+    tl_http_init(&h);
+    tl_http_segment(&h, 0, 100, (const uint8_t *)"HTTP/1.1 2", 10, 10, &r);
+    tl_http_segment(&h, 0, 110, (const uint8_t *)"0", 1, 1, &r);
+    CHECK(r.n == 1 && r.piece[0].status == 0, "after \"HTTP/1.1 20\": status %u",
+          r.n ? (unsigned)r.piece[0].status : 0u);
+    CHECK(tl_http_fin(&h, 0, &end) == TL_HTTP_FIN_CUT && end.status == 0,
+          "FIN after \"HTTP/1.1 20\": status %u", (unsigned)end.status);
+    tl_http_init(&h);
+    tl_http_segment(&h, 0, 100, (const uint8_t *)"HTTP/1.1 204", 12, 12, &r);
+    tl_http_segment(&h, 0, 112, (const uint8_t *)" No", 3, 3, &r);
+    CHECK(r.n == 1 && r.piece[0].status == 204, "after \"HTTP/1.1 204 No\": status %u",
+          r.n ? (unsigned)r.piece[0].status : 0u);
+}
+
 static void test_format(void)
 {
     static tl_http h;
@@ -935,6 +987,7 @@ int main(int argc, char **argv)
                  {"splits", test_splits},
                  {"random", test_random},
                  {"names", test_names},
+                 {"status", test_status},
                  {"format", test_format}};
     unsigned passed = 0, failed = 0;
     for (size_t i = 0; i < NELEM(cases); i++) {
