@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A main for the fuzz target without libFuzzer: runs every file named on the
+ * A main for a fuzz target without libFuzzer: runs every file named on the
  * command line (directories: every file in them, in name order) through
  * LLVMFuzzerTestOneInput, so a gcc build checks the seed corpus and the
  * regression inputs under ctest. An invariant violation aborts, as under
- * libFuzzer.
+ * libFuzzer. Linked with fuzz_core.c (tcplife_fuzz_replay) or with
+ * fuzz_http.c (tcplife_fuzz_http_replay): both define the hooks of
+ * fuzz_core.h.
  *
  *   tcplife_fuzz_replay [-d] PATH...
  *
- * -d prints each decoded segment and its result: a crash file becomes a
- * segment sequence to quote in a report. Files whose names start with "."
- * or "README" are skipped.
+ * -d prints each decoded segment (or HTTP event) and its result: a crash
+ * file becomes a sequence to quote in a report. Files whose names start
+ * with "." or "README" are skipped.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
