@@ -338,8 +338,9 @@ static void finish(ctx *c, uint32_t pos)
 static void abandon(ctx *c, uint32_t pos);
 
 /* Bytes that break the framing. A direction that never showed a complete
- * start line is not HTTP at all: its half-parsed message is withdrawn when
- * it began in this segment. Otherwise the direction has lost sync. */
+ * start line is not HTTP at all: its half-parsed message is withdrawn (its
+ * piece in this segment, its history entry, its exchange). Otherwise the
+ * direction has lost sync. */
 static void fail(ctx *c, uint32_t pos)
 {
     tl_http *h = c->h;

@@ -55,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_checks.h"
 #include "fuzz_core.h"
 #include "tcplife/zeek.h"
 
@@ -305,53 +306,8 @@ fz_fail(const char *cond, const char *fmt, ...)
     abort();
 }
 
-#define FZ_CHECK(cond, ...)                                                                        \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            fz_fail(#cond, __VA_ARGS__);                                                           \
-    } while (0)
-
 /* ---- label and info-prefix formatting ---- */
 
-/* strnlen, which C11 lacks. */
-static size_t bounded_len(const char *s, size_t max)
-{
-    const char *z = memchr(s, '\0', max);
-    return z ? (size_t)(z - s) : max;
-}
-
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t k;
-        unsigned min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 1, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 3, min = 0x10000, c &= 0x07;
-        } else {
-            return false;
-        }
-        if (n - i <= k)
-            return false;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return false;
-            c = c << 6 | (s[i + j] & 0x3Fu);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return false;
-        i += k + 1;
-    }
-    return true;
-}
 
 typedef char *(*formatter)(const tl_result *, char *, size_t);
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The fuzz target's input format, shared by the libFuzzer entry point
- * (fuzz_core.c) and the replay main (replay.c). The format itself is
- * described at the top of fuzz_core.c; tests/fuzz/make_seeds.py writes it.
+ * What the replay main (replay.c) needs of a fuzz target: the core's
+ * (fuzz_core.c: input format at its top, seeds by make_seeds.py) and the
+ * HTTP tracker's (fuzz_http.c, seeds by make_seeds_http.py) both define
+ * the hooks below and LLVMFuzzerTestOneInput (fz_decode is the core
+ * target's own), and each is linked with replay.c into its own binary.
  */
 #ifndef TCPLIFE_FUZZ_CORE_H
 #define TCPLIFE_FUZZ_CORE_H
