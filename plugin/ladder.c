@@ -97,7 +97,10 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo, epan_d
         g_array_append_val(l->order, stream);
     }
     g_array_append_val(rows, row);
-    return TAP_PACKET_DONT_REDRAW;
+    /* The GUI's periodic draw can run mid-retap (a loaded machine shows the
+     * progress dialog, which runs the event loop): asking for a redraw makes
+     * the next tick draw the finished ladder instead of leaving that one. */
+    return TAP_PACKET_REDRAW;
 }
 
 /* Pad a UTF-8 string to a width in characters (not bytes). */
