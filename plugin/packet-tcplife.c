@@ -95,7 +95,7 @@ static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f)
     tl_zeek_segment(&conn->zeek, &p.seg);
     tlp_http_first_pass(conn, &p, &f->r);
     f->stream_plus1 = p.stream + 1;
-    tlp_stats_update(p.stream, conn);
+    tlp_stats_update(pinfo->num, p.stream, conn);
     return conn;
 }
 

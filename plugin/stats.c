@@ -9,6 +9,13 @@
  * record on every later segment of that connection, filtered or not, so a
  * single pass ends with the same rows as `-2`, whose second pass already
  * sees the whole capture.
+ *
+ * The table's strings are not its own: they point at the connection's text
+ * (endpoints, history), at static names, or at the row's step text below.
+ * TShark prints every cell with two printf calls, so each column costs
+ * about as much per connection as a segment's whole first pass: the three
+ * handshake and four teardown frames are two text columns, "1 2 3" and
+ * "21 25 25 26" ("-" for a step not seen).
  */
 #include <wireshark.h>
 
@@ -24,13 +31,8 @@ enum {
     COL_STATE,
     COL_HISTORY,
     COL_CLOSER,
-    COL_HS1,
-    COL_HS2,
-    COL_HS3,
-    COL_TD1,
-    COL_TD2,
-    COL_TD3,
-    COL_TD4,
+    COL_HANDSHAKE,
+    COL_TEARDOWN,
     COL_RST,
     COL_DURATION,
     COL_HTTP,
@@ -44,13 +46,8 @@ static stat_tap_table_item fields[N_COLS] = {
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "State", "%-6s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "History", "%-12s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Closer", "%-6s"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "HS1", "%5u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "HS2", "%5u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "HS3", "%5u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "TD1", "%5u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "TD2", "%5u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "TD3", "%5u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "TD4", "%5u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Handshake", "%-17s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Teardown", "%-23s"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "RST", "%5u"},
     {TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Duration", "%10.6f"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "HTTP", "%4u"},
@@ -63,6 +60,7 @@ static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
  * the cells whose source changed (most segments change none of them). */
 typedef struct row_source {
     stat_tap_table_item_type *cells; /* the row's cells (stable once made) */
+    guint32 steps[7];                /* handshake and teardown frames shown */
     const char *state;               /* tl_zeek_conn_state(): a static string */
     guint8 zeek_states[2];           /* ... made from these, */
     guint8 zeek_orig;
@@ -72,6 +70,14 @@ typedef struct row_source {
     guint8 valid;
 } row_source;
 
+/* A row's step columns: 3 and 4 frame numbers of up to 10 digits. */
+typedef struct step_text {
+    char handshake[3 * 11];
+    char teardown[4 * 11];
+} step_text;
+
+#define TEXT_CHUNK 1024u /* rows of step text per allocation (never moved) */
+
 typedef struct live_table {
     stat_tap_table *table;
     guint32 *row_of;  /* by tcp.stream: row + 1, 0 for none */
@@ -79,6 +85,8 @@ typedef struct live_table {
     guint allocated;  /* rows whose cells table->elements holds, used or not */
     row_source *src;  /* by row, src_cap of them */
     guint src_cap;
+    GPtrArray *text;  /* of step_text[TEXT_CHUNK]: the cells point into them */
+    guint32 filled_frame; /* this frame's first pass has just rewritten its row */
 } live_table;
 
 /* The row of a stream + 1, 0 for none. */
@@ -107,19 +115,41 @@ static void forget_table(const stat_tap_table *table)
     if (lt) {
         g_free(lt->row_of);
         g_free(lt->src);
+        if (lt->text)
+            g_ptr_array_free(lt->text, TRUE);
         g_ptr_array_remove(live, lt);
         g_free(lt);
     }
 }
 
-/* Cells are written in place (stat_tap_get_field_data() is a pointer into
- * the row): a row is rewritten on every segment of its connection. */
-static void set_string(stat_tap_table_item_type *it, const char *s)
+static step_text *row_text(live_table *lt, guint row)
 {
-    if (it->value.string_value && strcmp(it->value.string_value, s) == 0)
-        return;
-    g_free((char *)it->value.string_value);
-    it->value.string_value = g_strdup(s);
+    if (!lt->text)
+        lt->text = g_ptr_array_new_with_free_func(g_free);
+    while (row / TEXT_CHUNK >= lt->text->len)
+        g_ptr_array_add(lt->text, g_new(step_text, TEXT_CHUNK));
+    return &((step_text *)g_ptr_array_index(lt->text, row / TEXT_CHUNK))[row % TEXT_CHUNK];
+}
+
+/* "21 25 25 26": frame numbers, "-" for 0. */
+static void format_steps(char *out, const guint32 *frames, guint n)
+{
+    for (guint i = 0; i < n; i++) {
+        if (i)
+            *out++ = ' ';
+        guint32 v = frames[i];
+        if (!v) {
+            *out++ = '-';
+            continue;
+        }
+        guint len = 1;
+        for (guint32 t = v; t >= 10; t /= 10)
+            len++;
+        for (guint d = len; d-- > 0; v /= 10)
+            out[d] = (char)('0' + v % 10);
+        out += len;
+    }
+    *out = '\0';
 }
 
 /* Zeek's conn_state is a function of the endpoints' states and, for
@@ -147,28 +177,29 @@ static void fill_row(live_table *lt, guint row, guint32 stream, const tlp_conn *
     stat_tap_table_item_type *cell = src->cells;
     cell[COL_STREAM].value.uint_value = stream;
     if (!src->valid || src->client_dir != c->client_dir) {
-        set_string(&cell[COL_CLIENT], tlp_conn_endpoint(conn, TL_CLIENT));
-        set_string(&cell[COL_SERVER], tlp_conn_endpoint(conn, TL_SERVER));
+        cell[COL_CLIENT].value.string_value = tlp_conn_endpoint(conn, TL_CLIENT);
+        cell[COL_SERVER].value.string_value = tlp_conn_endpoint(conn, TL_SERVER);
         src->client_dir = c->client_dir;
     }
     const char *state = conn_state(src, &conn->zeek);
-    if (!src->valid || src->state != state) {
-        set_string(&cell[COL_STATE], state);
-        src->state = state;
+    cell[COL_STATE].value.string_value = src->state = state;
+    /* The connection's own buffer: it stays current by itself. */
+    cell[COL_HISTORY].value.string_value = tl_zeek_history(&conn->zeek);
+    src->history_gen = conn->zeek.history_gen;
+    cell[COL_CLOSER].value.string_value = tl_closer_name(c->closer);
+    if (!src->valid || memcmp(src->steps, c->hs_frame, sizeof c->hs_frame) != 0) {
+        step_text *t = row_text(lt, row);
+        format_steps(t->handshake, c->hs_frame, 3);
+        cell[COL_HANDSHAKE].value.string_value = t->handshake;
+        memcpy(src->steps, c->hs_frame, sizeof c->hs_frame);
     }
-    if (!src->valid || src->history_gen != conn->zeek.history_gen) {
-        set_string(&cell[COL_HISTORY], tl_zeek_history(&conn->zeek));
-        src->history_gen = conn->zeek.history_gen;
-    }
-    if (!src->valid || src->closer != c->closer) {
-        set_string(&cell[COL_CLOSER], tl_closer_name(c->closer));
-        src->closer = c->closer;
+    if (!src->valid || memcmp(src->steps + 3, c->td_frame, sizeof c->td_frame) != 0) {
+        step_text *t = row_text(lt, row);
+        format_steps(t->teardown, c->td_frame, 4);
+        cell[COL_TEARDOWN].value.string_value = t->teardown;
+        memcpy(src->steps + 3, c->td_frame, sizeof c->td_frame);
     }
     src->valid = 1;
-    for (guint i = 0; i < 3; i++)
-        cell[COL_HS1 + i].value.uint_value = c->hs_frame[i];
-    for (guint i = 0; i < 4; i++)
-        cell[COL_TD1 + i].value.uint_value = c->td_frame[i];
     cell[COL_RST].value.uint_value = c->rst_frame;
     cell[COL_DURATION].value.float_value = (double)tl_conn_duration_us(c) / 1e6;
     cell[COL_HTTP].value.uint_value = conn->http_exchanges;
@@ -182,16 +213,18 @@ static guint add_row(live_table *lt, guint32 stream)
         items[i].type = fields[i].type;
     for (guint i = 0; i < N_COLS; i++)
         if (items[i].type == TABLE_ITEM_STRING)
-            items[i].value.string_value = g_strdup("");
+            items[i].value.string_value = "";
     guint row = lt->table->num_elements;
-    if (row < lt->allocated) {
-        /* A row emptied by table_reset: reuse its cells. */
-        memcpy(lt->table->elements[row], items, sizeof items);
-        lt->table->num_elements = row + 1;
-    } else {
-        stat_tap_init_table_row(lt->table, row, N_COLS, items);
-        lt->allocated = row + 1;
+    if (row >= lt->allocated) {
+        /* Wireshark grows the row array one row at a time (a realloc per
+         * connection): ask for rows in batches, hand them out one by one. */
+        guint batch = MAX(16u, MIN(4096u, row / 8));
+        stat_tap_init_table_row(lt->table, row + batch - 1, N_COLS, items);
+        lt->allocated = row + batch;
     }
+    /* A row emptied by table_reset or not yet used: (re)set its cells. */
+    memcpy(lt->table->elements[row], items, sizeof items);
+    lt->table->num_elements = row + 1;
     if (row >= lt->src_cap) {
         lt->src_cap = MAX(64, MAX(row + 1, lt->src_cap * 2));
         lt->src = g_renew(row_source, lt->src, lt->src_cap);
@@ -210,13 +243,15 @@ static guint add_row(live_table *lt, guint32 stream)
     return row;
 }
 
-void tlp_stats_update(guint32 stream, const tlp_conn *conn)
+void tlp_stats_update(guint32 frame, guint32 stream, const tlp_conn *conn)
 {
     for (guint i = 0; live && i < live->len; i++) {
         live_table *lt = g_ptr_array_index(live, i);
         guint32 row = row_of(lt, stream);
-        if (row)
+        if (row) {
             fill_row(lt, row - 1, stream, conn);
+            lt->filled_frame = frame;
+        }
     }
 }
 
@@ -271,8 +306,11 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo,
     if (!lt || !conn)
         return TAP_PACKET_DONT_REDRAW;
     guint32 row = row_of(lt, stream);
-    /* On a first pass tlp_stats_update() has just rewritten an existing row. */
-    if (row && !PINFO_FD_VISITED(pinfo))
+    /* Taps run after the frame is marked visited, first pass or not: the
+     * mark left by tlp_stats_update() tells a first pass. */
+    gboolean just_filled = lt->filled_frame == pinfo->num;
+    lt->filled_frame = 0;
+    if (row && just_filled)
         return TAP_PACKET_REDRAW;
     guint r = row ? row - 1 : add_row(lt, stream);
     fill_row(lt, r, stream, conn);
@@ -288,13 +326,15 @@ static void table_reset(stat_tap_table *table)
     live_table *lt = find_live(table);
     if (lt && lt->row_of)
         memset(lt->row_of, 0, lt->row_of_cap * sizeof *lt->row_of);
+    if (lt)
+        lt->filled_frame = 0;
+    /* The cells' strings belong to the connections, which go away with the
+     * capture file: nothing may point at them after a reset. */
     for (guint row = 0; row < table->num_elements; row++)
         for (guint col = 0; col < table->num_fields; col++) {
             stat_tap_table_item_type *it = stat_tap_get_field_data(table, row, col);
-            if (it->type == TABLE_ITEM_STRING) {
-                g_free((char *)it->value.string_value);
-                it->value.string_value = NULL;
-            }
+            if (it->type == TABLE_ITEM_STRING)
+                it->value.string_value = "";
         }
     table->num_elements = 0;
 }
@@ -305,16 +345,15 @@ static void table_free_item(stat_tap_table *table, guint row _U_, guint column,
 {
     live_table *lt = find_live(table);
     if (lt) {
-        /* Wireshark frees the rows in use; rows emptied by a reset and not
-         * reused (their strings are already freed) are ours to free. */
+        /* Wireshark frees the rows in use; rows emptied by a reset or
+         * allocated ahead and not used yet are ours to free. */
         for (guint r = table->num_elements; r < lt->allocated; r++)
             g_free(table->elements[r]);
         forget_table(table);
     }
-    if (fields[column].type == TABLE_ITEM_STRING) {
-        g_free((char *)field->value.string_value);
-        field->value.string_value = NULL;
-    }
+    (void)column;
+    /* Its strings were never the table's (see the top of this file). */
+    field->value.string_value = NULL;
 }
 
 void tlp_stats_register(int proto)

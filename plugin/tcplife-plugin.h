@@ -125,7 +125,7 @@ guint32 tlp_http_piece_parts(const tlp_http_piece *pc);
 /* stats.c */
 void tlp_stats_register(int proto);
 void tlp_stats_queue(packet_info *pinfo, const tlp_frame *f);
-void tlp_stats_update(guint32 stream, const tlp_conn *conn);
+void tlp_stats_update(guint32 frame, guint32 stream, const tlp_conn *conn);
 
 /* ladder.c */
 void tlp_ladder_register(void);

@@ -20,7 +20,7 @@ widgets Qt built, with no screen coordinates or OCR:
 4. Triggering the ladder entry opens a text window; its text is read.
 
 The outer run then checks, for demo/demo.pcap:
-- two rows, streams 0 and 1, whose frame columns (HS1-3, TD1-4, RST) and
+- two rows, streams 0 and 1, whose frame columns (Handshake, Teardown, RST) and
   closer follow from the hand-checked demo/expected.tsv (the first frame of
   each step; the closer sends teardown step 1), client and server are the
   addresses of the step-1 SYN, State is SF (all 3 + 4 steps, no reset),
@@ -333,8 +333,8 @@ def expected_rows(tlenv, build, capture, table):
             "Server": syn["dst"],
             "State": "SF" if all(hs) and all(td) and not rst else None,
             "Closer": mine[td[0]]["sender"] if td[0] else None,
-            "HS1": str(hs[0]), "HS2": str(hs[1]), "HS3": str(hs[2]),
-            "TD1": str(td[0]), "TD2": str(td[1]), "TD3": str(td[2]), "TD4": str(td[3]),
+            "Handshake": " ".join(str(f) if f else "-" for f in hs),
+            "Teardown": " ".join(str(f) if f else "-" for f in td),
             "RST": str(rst),
             "Duration": "%.6f" % (max(times) - min(times)),
             "HTTP": str(sum(1 for f in frames.values() if f["stream"] == stream and f["request"])),

@@ -190,10 +190,12 @@ def stats_rows(capture, build, two_pass):
     rows = {}
     for line in out.splitlines():
         cells = [x.strip() for x in line.split("|")]
-        if len(cells) >= 16 and cells[0].isdigit():
+        if len(cells) >= 11 and cells[0].isdigit():
+            # Handshake "1 2 3", Teardown "21 25 25 26": "-" is a step not seen.
             rows[cells[0]] = {"client": cells[1], "server": cells[2], "closer": cells[5],
-                              "hs": [int(x) for x in cells[6:9]],
-                              "td": [int(x) for x in cells[9:13]], "rst": int(cells[13])}
+                              "hs": [0 if x == "-" else int(x) for x in cells[6].split()],
+                              "td": [0 if x == "-" else int(x) for x in cells[7].split()],
+                              "rst": int(cells[8])}
     return rows, out, err
 
 
