@@ -75,7 +75,7 @@ static tlp_http_msg *message(tlp_conn *conn, guint32 exchange, guint8 kind, gboo
     for (int k = 0; m && !starts && k < 4 * TL_HTTP_HISTORY; k++, m = m->prev)
         if (m->exchange == exchange)
             return m;
-    m = wmem_new0(wmem_file_scope(), tlp_http_msg);
+    m = tlp_arena_alloc(sizeof *m);
     m->exchange = exchange;
     m->prev = conn->http_last[kind & 1];
     conn->http_last[kind & 1] = m;
@@ -89,7 +89,7 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
 
     if (s->len > 0 && !(s->flags & TL_TH_RST)) {
         if (!conn->http) {
-            conn->http = g_new(tl_http, 1);
+            conn->http = tlp_arena_alloc(sizeof *conn->http);
             tl_http_init(conn->http);
         }
         /* Data on a SYN (TCP Fast Open) starts after the SYN's number. */
@@ -97,8 +97,7 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
         tl_http_result res;
         tl_http_segment(conn->http, from_client, seq, p->payload, s->len, p->captured, &res);
         if (res.app != TL_APP_NONE) {
-            tlp_http_frame *hf = wmem_alloc0(wmem_file_scope(), sizeof *hf +
-                                             res.n * sizeof hf->piece[0]);
+            tlp_http_frame *hf = tlp_arena_alloc(sizeof *hf + res.n * sizeof hf->piece[0]);
             hf->app = res.app;
             hf->n = res.n;
             for (guint i = 0; i < res.n; i++) {
@@ -106,7 +105,7 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
                 gboolean starts = (pc->flags & TL_HTTP_P_START) && !(pc->flags & TL_HTTP_P_REPEAT);
                 tlp_http_msg *m = message(conn, pc->exchange, pc->kind, starts);
                 if ((pc->flags & TL_HTTP_P_SUMMARY) && !m->summary)
-                    m->summary = wmem_strdup(wmem_file_scope(), pc->summary);
+                    m->summary = tlp_arena_strdup(pc->summary);
                 if ((pc->flags & TL_HTTP_P_HEADERS_END) && !m->pdu_frame)
                     m->pdu_frame = s->frame;
                 if (pc->flags & TL_HTTP_P_END)

@@ -3,10 +3,10 @@
  * Per-capture memory: one tlp_frame per frame number (24 bytes a frame,
  * in chunks of 65,536 allocated as the capture reaches them, so memory
  * follows the frame count instead of doubling past it; no hashing on the
- * hot path) and one tlp_conn per
- * tcp.stream (dense indices, so an array of pointers). Both live from the
- * file's first dissection to its close (init and cleanup routines). The
- * lookups are inline in tcplife-plugin.h; here is what allocates.
+ * hot path) and one tlp_conn per tcp.stream (dense indices, so an array
+ * of pointers; the records in the arena). Both live from the file's first
+ * dissection to its close (init and cleanup routines). The lookups are
+ * inline in tcplife-plugin.h; here is what allocates.
  */
 #include <epan/to_str.h>
 #include <wsutil/inet_addr.h>
@@ -31,12 +31,8 @@ void tlp_store_init(void)
 
 void tlp_store_cleanup(void)
 {
-    for (guint32 i = 0; i < tlp_conns_cap; i++) {
-        if (tlp_conns[i])
-            g_free(tlp_conns[i]->http);
-        g_free(tlp_conns[i]);
-    }
     g_free(tlp_conns);
+    tlp_arena_free_all(); /* the connections, their HTTP records and text */
     for (guint32 i = 0; i < tlp_chunks_cap; i++)
         g_free(tlp_chunks[i]);
     g_free(tlp_chunks);
@@ -80,7 +76,7 @@ tlp_conn *tlp_store_conn_slow(guint32 stream, gboolean create)
         tlp_conns_cap = n;
     }
     if (!tlp_conns[stream] && create) {
-        tlp_conns[stream] = g_new0(tlp_conn, 1);
+        tlp_conns[stream] = tlp_arena_alloc(sizeof(tlp_conn));
         tl_conn_init(&tlp_conns[stream]->core);
         tl_zeek_init(&tlp_conns[stream]->zeek);
     }
@@ -104,14 +100,9 @@ const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role)
         if (conn->ipv6)
             *p++ = ']';
         *p++ = ':';
-        char digits[6], *q = digits + sizeof digits;
-        guint port = conn->port[d];
-        *--q = '\0';
-        do
-            *--q = (char)('0' + port % 10);
-        while ((port /= 10) != 0);
-        memcpy(p, q, (size_t)(digits + sizeof digits - q));
-        ((tlp_conn *)conn)->dir_str[d] = wmem_strdup(wmem_file_scope(), text);
+        p = tlp_put_decimal(p, conn->port[d]);
+        *p = '\0';
+        ((tlp_conn *)conn)->dir_str[d] = tlp_arena_strdup(text);
     }
     return conn->dir_str[d];
 }

@@ -17,6 +17,35 @@
 #include "tcplife/http.h"
 #include "tcplife/zeek.h"
 
+/* arena.c: zeroed memory that lives until the capture file closes. */
+extern char *tlp_arena_cur, *tlp_arena_end;
+void *tlp_arena_alloc_slow(size_t size);
+char *tlp_arena_strdup(const char *s);
+void tlp_arena_free_all(void);
+
+static inline void *tlp_arena_alloc(size_t size)
+{
+    size = (size + 7) & ~(size_t)7;
+    if ((size_t)(tlp_arena_end - tlp_arena_cur) >= size) {
+        void *p = tlp_arena_cur;
+        tlp_arena_cur += size;
+        return memset(p, 0, size);
+    }
+    return tlp_arena_alloc_slow(size);
+}
+
+/* Writes v in decimal at p (no terminator); returns the end. The table
+ * and the endpoint text format numbers often enough for snprintf to show. */
+static inline char *tlp_put_decimal(char *p, guint32 v)
+{
+    guint len = 1;
+    for (guint32 t = v; t >= 10; t /= 10)
+        len++;
+    for (guint d = len; d-- > 0; v /= 10)
+        p[d] = (char)('0' + v % 10);
+    return p + len;
+}
+
 /* What the glue keeps for a connection (one per tcp.stream). */
 typedef struct tlp_conn {
     tl_conn core;
