@@ -169,6 +169,14 @@ static void tok_put(tl_http_dir *dir, char c)
 /* n start-line bytes at once (as line_put, CRs left out). */
 static void line_put_n(tl_http_dir *dir, const uint8_t *b, uint32_t n)
 {
+    if (!memchr(b, '\r', n)) { /* a target, most reasons: one copy */
+        uint32_t room = TL_HTTP_SUMMARY_MAX - 1 - dir->line_len;
+        if (n > room)
+            n = room;
+        memcpy(dir->line + dir->line_len, b, n);
+        dir->line_len = (uint8_t)(dir->line_len + n);
+        return;
+    }
     for (uint32_t k = 0; k < n && dir->line_len < TL_HTTP_SUMMARY_MAX - 1; k++)
         if (b[k] != '\r')
             dir->line[dir->line_len++] = (char)b[k];
@@ -713,9 +721,13 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
             while (j < end && name_char[p[j]])
                 j++;
             uint32_t n = j - i, len = dir->tok_len + n;
-            if (j == end || len == 7 || len == 10 || len == 14 || len == 17)
-                for (uint32_t m = 0; m < n && dir->tok_len + m < sizeof(dir->tok); m++)
-                    dir->tok[dir->tok_len + m] = (char)name_char[p[i + m]];
+            if (j == end || len == 7 || len == 10 || len == 14 || len == 17) {
+                uint32_t room = dir->tok_len < sizeof(dir->tok) ? sizeof(dir->tok) - dir->tok_len : 0;
+                uint32_t keep = n < room ? n : room;
+                char *t = dir->tok + dir->tok_len;
+                for (uint32_t m = 0; m < keep; m++)
+                    t[m] = (char)name_char[p[i + m]];
+            }
             dir->tok_len = (uint8_t)(len < 255 ? len : 255);
             i = j;
             if (i == end)
