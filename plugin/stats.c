@@ -61,6 +61,7 @@ static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
 typedef struct row_source {
     stat_tap_table_item_type *cells; /* the row's cells (stable once made) */
     guint32 steps[7];                /* handshake and teardown frames shown */
+    guint8 step_off[7];              /* where each is in its text */
     const char *state;               /* tl_zeek_conn_state(): a static string */
     guint8 zeek_states[2];           /* ... made from these, */
     guint8 zeek_orig;
@@ -131,25 +132,26 @@ static step_text *row_text(live_table *lt, guint row)
     return &((step_text *)g_ptr_array_index(lt->text, row / TEXT_CHUNK))[row % TEXT_CHUNK];
 }
 
-/* "21 25 25 26": frame numbers, "-" for 0. */
-static void format_steps(char *out, const guint32 *frames, guint n)
+/* "21 25 25 26": frame numbers, "-" for 0. Steps arrive one by one, so
+ * the text is rewritten from the first step that changed (off[i]: where
+ * step i's text starts, with its separator). */
+static void format_steps(char *out, guint8 *off, const guint32 *frames, const guint32 *shown,
+                         guint n, gboolean valid)
 {
-    for (guint i = 0; i < n; i++) {
+    guint k = 0;
+    while (valid && k < n && frames[k] == shown[k])
+        k++;
+    char *p = out + (k ? off[k] : 0);
+    for (guint i = k; i < n; i++) {
+        off[i] = (guint8)(p - out);
         if (i)
-            *out++ = ' ';
-        guint32 v = frames[i];
-        if (!v) {
-            *out++ = '-';
-            continue;
-        }
-        guint len = 1;
-        for (guint32 t = v; t >= 10; t /= 10)
-            len++;
-        for (guint d = len; d-- > 0; v /= 10)
-            out[d] = (char)('0' + v % 10);
-        out += len;
+            *p++ = ' ';
+        if (frames[i])
+            p = tlp_put_decimal(p, frames[i]);
+        else
+            *p++ = '-';
     }
-    *out = '\0';
+    *p = '\0';
 }
 
 /* Zeek's conn_state is a function of the endpoints' states and, for
@@ -159,7 +161,7 @@ static const char *conn_state(row_source *src, const tl_zeek *z)
     guint8 o = z->ep[z->orig].state, r = z->ep[!z->orig].state;
     if (!src->state || r == TL_ZEEK_RESET || o != src->zeek_states[0] ||
         r != src->zeek_states[1] || z->orig != src->zeek_orig ||
-        z->history_gen != src->history_gen) {
+        (o == TL_ZEEK_RESET && z->history_gen != src->history_gen)) {
         src->zeek_states[0] = o;
         src->zeek_states[1] = r;
         src->zeek_orig = z->orig;
@@ -189,13 +191,13 @@ static void fill_row(live_table *lt, guint row, guint32 stream, const tlp_conn *
     cell[COL_CLOSER].value.string_value = tl_closer_name(c->closer);
     if (!src->valid || memcmp(src->steps, c->hs_frame, sizeof c->hs_frame) != 0) {
         step_text *t = row_text(lt, row);
-        format_steps(t->handshake, c->hs_frame, 3);
+        format_steps(t->handshake, src->step_off, c->hs_frame, src->steps, 3, src->valid);
         cell[COL_HANDSHAKE].value.string_value = t->handshake;
         memcpy(src->steps, c->hs_frame, sizeof c->hs_frame);
     }
     if (!src->valid || memcmp(src->steps + 3, c->td_frame, sizeof c->td_frame) != 0) {
         step_text *t = row_text(lt, row);
-        format_steps(t->teardown, c->td_frame, 4);
+        format_steps(t->teardown, src->step_off + 3, c->td_frame, src->steps + 3, 4, src->valid);
         cell[COL_TEARDOWN].value.string_value = t->teardown;
         memcpy(src->steps + 3, c->td_frame, sizeof c->td_frame);
     }
