@@ -112,12 +112,11 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
                     m->parts = pc->part;
                 tlp_http_piece *out = &hf->piece[i];
                 out->msg = m;
-                out->exchange = pc->exchange;
                 out->part = pc->part;
                 out->flags = pc->flags;
                 out->kind = pc->kind;
-                out->summary_then = m->summary;
-                out->pdu_frame_then = m->pdu_frame;
+                out->then = (guint8)((m->summary ? TLP_THEN_SUMMARY : 0) |
+                                     (m->pdu_frame ? TLP_THEN_PDU_FRAME : 0));
             }
             add_frame(s->frame, hf);
         }
@@ -131,14 +130,19 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
         conn->http_exchanges = tl_http_exchanges(conn->http);
 }
 
+guint32 tlp_http_piece_exchange(const tlp_http_piece *pc)
+{
+    return pc->msg->exchange;
+}
+
 const char *tlp_http_piece_summary(const tlp_http_piece *pc, gboolean revisit)
 {
-    return revisit && pc->msg->summary ? pc->msg->summary : pc->summary_then;
+    return revisit || (pc->then & TLP_THEN_SUMMARY) ? pc->msg->summary : NULL;
 }
 
 guint32 tlp_http_piece_pdu_frame(const tlp_http_piece *pc, gboolean revisit)
 {
-    return revisit ? pc->msg->pdu_frame : pc->pdu_frame_then;
+    return revisit || (pc->then & TLP_THEN_PDU_FRAME) ? pc->msg->pdu_frame : 0;
 }
 
 guint32 tlp_http_piece_parts(const tlp_http_piece *pc)

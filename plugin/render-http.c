@@ -61,9 +61,10 @@ void tlp_render_http_label(const tlp_http_frame *hf, char *buf, size_t size)
     size_t len = strlen(buf);
     for (guint i = 0; i < hf->n && len + 1 < size; i++) {
         const tlp_http_piece *pc = &hf->piece[i];
-        const char *sum = pc->summary_then;
+        const char *sum = tlp_http_piece_summary(pc, FALSE);
         g_snprintf(buf + len, size - len, "%s%s %u%s%s%s", i ? "; " : ": ",
-                   tl_http_msg_name(pc->kind), pc->exchange, sum ? " (" : "", sum ? sum : "",
+                   tl_http_msg_name(pc->kind), tlp_http_piece_exchange(pc), sum ? " (" : "",
+                   sum ? sum : "",
                    sum ? ")" : "");
         len = strlen(buf);
         if (pc->part && len + 1 < size) {
@@ -83,7 +84,8 @@ void tlp_render_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     for (guint i = 0; i < hf->n; i++) {
         const tlp_http_piece *pc = &hf->piece[i];
         guint32 parts = tlp_http_piece_parts(pc);
-        proto_item *pi = proto_tree_add_uint(tree, hf_exchange, tvb, 0, 0, pc->exchange);
+        proto_item *pi = proto_tree_add_uint(tree, hf_exchange, tvb, 0, 0,
+                                              tlp_http_piece_exchange(pc));
         proto_tree *t = proto_item_add_subtree(pi, ett_http);
         if (tree && PTREE_DATA(tree)->visible) {
             proto_item_append_text(pi, ", %s", tl_http_msg_name(pc->kind));

@@ -129,14 +129,17 @@ static inline tlp_conn *tlp_store_conn(guint32 stream, gboolean create)
 
 /* http.c */
 struct tlp_http_msg;
+/* 16 bytes: one per message a segment carries. The message record holds the
+ * exchange, the summary and the PDU frame; each is set once, so two bits
+ * say whether the first pass had already seen them. */
 typedef struct tlp_http_piece {
     struct tlp_http_msg *msg;
-    const char *summary_then; /* as known when the frame was first read */
-    guint32 pdu_frame_then;
-    guint32 exchange, part;
+    guint32 part;
     guint16 flags; /* TL_HTTP_P_* */
     guint8 kind;   /* tl_http_msg */
+    guint8 then;   /* TLP_THEN_*: known when the frame was first read */
 } tlp_http_piece;
+enum { TLP_THEN_SUMMARY = 1, TLP_THEN_PDU_FRAME = 2 };
 
 typedef struct tlp_http_frame {
     guint8 app; /* tl_app */
@@ -147,6 +150,7 @@ typedef struct tlp_http_frame {
 void tlp_http_reset(void);
 void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r);
 const tlp_http_frame *tlp_http_frame_get(guint32 frame_num);
+guint32 tlp_http_piece_exchange(const tlp_http_piece *pc);
 const char *tlp_http_piece_summary(const tlp_http_piece *pc, gboolean revisit);
 guint32 tlp_http_piece_pdu_frame(const tlp_http_piece *pc, gboolean revisit);
 guint32 tlp_http_piece_parts(const tlp_http_piece *pc);
