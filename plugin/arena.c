@@ -21,7 +21,7 @@ char *tlp_arena_cur, *tlp_arena_end;
 
 void *tlp_arena_alloc_slow(size_t size)
 {
-    gboolean own = size > BLOCK_SIZE / 4;
+    gboolean own = TLP_ARENA_EXACT || size > BLOCK_SIZE / 4;
     size_t payload = own ? size : BLOCK_SIZE;
     /* Not g_malloc0: a block-sized memset costs more than zeroing each
      * record as it is handed out (tlp_arena_alloc). */

@@ -177,7 +177,11 @@ static void fill_row(live_table *lt, guint row, guint32 stream, const tlp_conn *
     if (!src->cells)
         src->cells = stat_tap_get_field_data(lt->table, row, 0);
     stat_tap_table_item_type *cell = src->cells;
-    cell[COL_STREAM].value.uint_value = stream;
+    if (!src->valid) {
+        cell[COL_STREAM].value.uint_value = stream;
+        /* The connection's own buffer: it stays current by itself. */
+        cell[COL_HISTORY].value.string_value = tl_zeek_history(&conn->zeek);
+    }
     if (!src->valid || src->client_dir != c->client_dir) {
         cell[COL_CLIENT].value.string_value = tlp_conn_endpoint(conn, TL_CLIENT);
         cell[COL_SERVER].value.string_value = tlp_conn_endpoint(conn, TL_SERVER);
@@ -185,10 +189,11 @@ static void fill_row(live_table *lt, guint row, guint32 stream, const tlp_conn *
     }
     const char *state = conn_state(src, &conn->zeek);
     cell[COL_STATE].value.string_value = src->state = state;
-    /* The connection's own buffer: it stays current by itself. */
-    cell[COL_HISTORY].value.string_value = tl_zeek_history(&conn->zeek);
     src->history_gen = conn->zeek.history_gen;
-    cell[COL_CLOSER].value.string_value = tl_closer_name(c->closer);
+    if (!src->valid || src->closer != c->closer) {
+        cell[COL_CLOSER].value.string_value = tl_closer_name(c->closer);
+        src->closer = c->closer;
+    }
     if (!src->valid || memcmp(src->steps, c->hs_frame, sizeof c->hs_frame) != 0) {
         step_text *t = row_text(lt, row);
         format_steps(t->handshake, src->step_off, c->hs_frame, src->steps, 3, src->valid);

@@ -23,10 +23,18 @@ void *tlp_arena_alloc_slow(size_t size);
 char *tlp_arena_strdup(const char *s);
 void tlp_arena_free_all(void);
 
+/* Under AddressSanitizer every record is a block of its own, so that ASan
+ * knows each one's bounds. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TLP_ARENA_EXACT 1
+#else
+#define TLP_ARENA_EXACT 0
+#endif
+
 static inline void *tlp_arena_alloc(size_t size)
 {
     size = (size + 7) & ~(size_t)7;
-    if ((size_t)(tlp_arena_end - tlp_arena_cur) >= size) {
+    if (!TLP_ARENA_EXACT && (size_t)(tlp_arena_end - tlp_arena_cur) >= size) {
         void *p = tlp_arena_cur;
         tlp_arena_cur += size;
         return memset(p, 0, size);
