@@ -724,9 +724,8 @@ static uint32_t run_http(ctx *c, uint32_t i, uint32_t end)
             if (j == end || len == 7 || len == 10 || len == 14 || len == 17) {
                 uint32_t room = dir->tok_len < sizeof(dir->tok) ? sizeof(dir->tok) - dir->tok_len : 0;
                 uint32_t keep = n < room ? n : room;
-                char *t = dir->tok + dir->tok_len;
                 for (uint32_t m = 0; m < keep; m++)
-                    t[m] = (char)name_char[p[i + m]];
+                    dir->tok[dir->tok_len + m] = (char)name_char[p[i + m]];
             }
             dir->tok_len = (uint8_t)(len < 255 ? len : 255);
             i = j;
