@@ -84,6 +84,7 @@ typedef struct live_table {
     guint32 *row_of;  /* by tcp.stream: row + 1, 0 for none */
     guint32 row_of_cap;
     guint allocated;  /* rows whose cells table->elements holds, used or not */
+    guint row_array_cap; /* room in table->elements */
     row_source *src;  /* by row, src_cap of them */
     guint src_cap;
     GPtrArray *text;  /* of step_text[TEXT_CHUNK]: the cells point into them */
@@ -223,13 +224,18 @@ static guint add_row(live_table *lt, guint32 stream)
             items[i].value.string_value = "";
     guint row = lt->table->num_elements;
     if (row >= lt->allocated) {
-        /* Wireshark grows the row array one row at a time (a realloc per
-         * connection): ask for rows in batches, hand them out one by one. */
-        guint batch = MAX(16u, MIN(4096u, row / 8));
-        stat_tap_init_table_row(lt->table, row + batch - 1, N_COLS, items);
-        lt->allocated = row + batch;
+        /* stat_tap_init_table_row() reallocates the row array one row at a
+         * time (a realloc per connection): its capacity grows by doubling
+         * here instead; each row's cells are allocated as it is used. */
+        if (row >= lt->row_array_cap) {
+            lt->row_array_cap = MAX(64u, lt->row_array_cap * 2);
+            lt->table->elements = g_renew(stat_tap_table_item_type *, lt->table->elements,
+                                          lt->row_array_cap);
+        }
+        lt->table->elements[row] = g_new(stat_tap_table_item_type, N_COLS);
+        lt->allocated = row + 1;
     }
-    /* A row emptied by table_reset or not yet used: (re)set its cells. */
+    /* A new row, or one emptied by table_reset: (re)set its cells. */
     memcpy(lt->table->elements[row], items, sizeof items);
     lt->table->num_elements = row + 1;
     if (row >= lt->src_cap) {
@@ -353,7 +359,7 @@ static void table_free_item(stat_tap_table *table, guint row _U_, guint column,
     live_table *lt = find_live(table);
     if (lt) {
         /* Wireshark frees the rows in use; rows emptied by a reset or
-         * allocated ahead and not used yet are ours to free. */
+         * not reused yet are ours to free. */
         for (guint r = table->num_elements; r < lt->allocated; r++)
             g_free(table->elements[r]);
         forget_table(table);
