@@ -70,7 +70,7 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo, epan_d
 {
     ladder *l = (ladder *)tapdata;
     const tlp_frame *f = (const tlp_frame *)data;
-    if (f->r.anomalies & TL_A_UNREADABLE)
+    if (f->anomalies & TL_A_UNREADABLE)
         return TAP_PACKET_DONT_REDRAW;
     guint32 stream = f->stream_plus1 - 1;
     if (l->stream >= 0 && (gint64)stream != l->stream)
@@ -83,9 +83,9 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo, epan_d
     row.seq = first_uint(edt->tree, hf_seq_raw, &ok);
     row.ack = first_uint(edt->tree, hf_ack_raw, &ok);
     row.tcp_flags = (guint16)first_uint(edt->tree, hf_flags, &ok);
-    row.len = f->r.data_len;
-    row.r = f->r;
-    tl_format_label(&f->r, row.label, sizeof row.label);
+    tlp_frame_result(f, pinfo->num, &row.r);
+    row.len = row.r.data_len;
+    tl_format_label(&row.r, row.label, sizeof row.label);
     const tlp_http_frame *hf = tlp_http_frame_get(pinfo->num);
     if (hf)
         tlp_render_http_label(hf, row.label, sizeof row.label);

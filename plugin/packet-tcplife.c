@@ -64,16 +64,16 @@ static guint8 direction(const tlp_conn *conn, const tl_segment *s, packet_info *
     return memcmp(pinfo->src.data, conn->ip[0], (size_t)pinfo->src.len) == 0 ? 0 : 1;
 }
 
-/* Fills f (still zero) for this frame; returns its connection, or NULL
- * when the frame is no TCP segment or its header is unreadable. */
-static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f)
+/* Fills f (still zero) and r for this frame; returns its connection, or
+ * NULL when the frame is no TCP segment or its header is unreadable. */
+static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f, tl_result *r)
 {
     tlp_packet p;
     if (!tlp_extract(tvb, pinfo, &p))
         return NULL;
     if (p.truncated) {
         /* Say so rather than stay silent; the connection learns nothing. */
-        f->r.anomalies = TL_A_UNREADABLE;
+        f->anomalies = TL_A_UNREADABLE;
         f->stream_plus1 = p.stream == TLP_NO_STREAM ? TLP_NO_STREAM : p.stream + 1;
         return NULL;
     }
@@ -91,9 +91,10 @@ static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f)
     }
     p.seg.dir = direction(conn, &p.seg, pinfo);
 
-    tl_conn_segment(&conn->core, &p.seg, &f->r);
+    tl_conn_segment(&conn->core, &p.seg, r);
     tl_zeek_segment(&conn->zeek, &p.seg);
-    tlp_http_first_pass(conn, &p, &f->r);
+    tlp_http_first_pass(conn, &p, r);
+    tlp_frame_pack(f, pinfo->num, r);
     f->stream_plus1 = p.stream + 1;
     tlp_stats_update(pinfo->num, p.stream, conn);
     return conn;
@@ -102,19 +103,23 @@ static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f)
 static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     tlp_frame *f;
+    tl_result r;
     const tlp_conn *conn = NULL;
     if (!PINFO_FD_VISITED(pinfo)) {
         f = tlp_store_frame(pinfo->num, TRUE);
         if (!f->stream_plus1)
-            conn = first_pass(tvb, pinfo, f);
+            conn = first_pass(tvb, pinfo, f, &r);
         if (!f->stream_plus1)
             return 0;
+        if (!conn) /* a first pass again (a redissection): the record is there */
+            tlp_frame_result(f, pinfo->num, &r);
     } else {
         f = tlp_store_frame(pinfo->num, FALSE);
         if (!f)
             return 0;
+        tlp_frame_result(f, pinfo->num, &r);
     }
-    if (f->r.anomalies & TL_A_UNREADABLE) {
+    if (f->anomalies & TL_A_UNREADABLE) {
         tlp_render_unreadable(tvb, pinfo, tree, f);
         return tvb_captured_length(tvb);
     }
@@ -131,9 +136,9 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
      * The record is stored already; the Info column and the table still
      * want this frame. */
     if (proto_field_is_referenced(tree, proto_tcplife) || tlp_expert_listened())
-        tlp_render(tvb, pinfo, tree, f, conn, pref_info_column);
+        tlp_render(tvb, pinfo, tree, f->stream_plus1 - 1, &r, conn, pref_info_column);
     else if (pref_info_column && pinfo->cinfo)
-        tlp_render_info(pinfo, f);
+        tlp_render_info(pinfo, &r);
     tlp_stats_queue(pinfo, f);
     return tvb_captured_length(tvb);
 }

@@ -356,10 +356,9 @@ static void add_conn_summary(tvbuff_t *tvb, proto_tree *t, proto_tree *tree,
     proto_tree_add_uint(ct, hf_conn_http, tvb, 0, 0, conn->http_exchanges);
 }
 
-void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
-                const tlp_conn *conn, gboolean info_column)
+void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint32 stream,
+                const tl_result *r, const tlp_conn *conn, gboolean info_column)
 {
-    const tl_result *r = &f->r;
     const tl_conn *c = &conn->core;
     gboolean visible = tree && PTREE_DATA(tree)->visible;
     guint64 named = visible ? 0 : named_fields(tree, proto_tcplife);
@@ -381,7 +380,7 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
 
     if (WANT(hf_stream))
         proto_item_set_generated(
-            proto_tree_add_uint(t, hf_stream, tvb, 0, 0, f->stream_plus1 - 1));
+            proto_tree_add_uint(t, hf_stream, tvb, 0, 0, stream));
     if (WANT(hf_sender))
         proto_tree_add_uint(t, hf_sender, tvb, 0, 0, r->sender);
     if (WANT(hf_phase))
@@ -479,12 +478,11 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_f
     }
 
     if (info_column)
-        tlp_render_info(pinfo, f);
+        tlp_render_info(pinfo, r);
 }
 
-void tlp_render_info(packet_info *pinfo, const tlp_frame *f)
+void tlp_render_info(packet_info *pinfo, const tl_result *r)
 {
-    const tl_result *r = &f->r;
     if (!pinfo->cinfo || !(r->hs_step || r->td_mask || (r->flags & TL_F_RST)))
         return;
     char prefix[24];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Per-capture memory: one tlp_frame per frame number (24 bytes a frame,
+ * Per-capture memory: one tlp_frame per frame number (16 bytes a frame,
  * in chunks of 65,536 allocated as the capture reaches them, so memory
  * follows the frame count instead of doubling past it; no hashing on the
  * hot path) and one tlp_conn per tcp.stream (dense indices, so an array
@@ -18,6 +18,14 @@ guint32 tlp_chunks_cap;
 tlp_conn **tlp_conns;
 guint32 tlp_conns_cap;
 
+/* Frames that repeat a SYN, SYN+ACK, FIN or RST, in frame order, with the
+ * frame they repeat: a few per connection at most, so not worth four
+ * bytes in every frame's record. */
+typedef struct retrans_entry {
+    guint32 frame, of;
+} retrans_entry;
+static retrans_entry *retrans;
+static guint32 n_retrans, retrans_cap;
 
 void tlp_store_init(void)
 {
@@ -27,6 +35,8 @@ void tlp_store_init(void)
     tlp_chunks_cap = 0;
     tlp_conns = NULL;
     tlp_conns_cap = 0;
+    retrans = NULL;
+    n_retrans = retrans_cap = 0;
 }
 
 void tlp_store_cleanup(void)
@@ -36,6 +46,7 @@ void tlp_store_cleanup(void)
     for (guint32 i = 0; i < tlp_chunks_cap; i++)
         g_free(tlp_chunks[i]);
     g_free(tlp_chunks);
+    g_free(retrans);
     tlp_store_init();
 }
 
@@ -63,6 +74,46 @@ tlp_frame *tlp_store_frame_slow(guint32 frame_num, gboolean create)
     }
     tlp_frame *f = &tlp_chunks[c][frame_num & (TLP_CHUNK - 1)];
     return (create || f->stream_plus1) ? f : NULL;
+}
+
+G_STATIC_ASSERT(TL_STATE_COUNT <= 16 && TL_PHASE_COUNT <= 8 && TL_ROLE_COUNT <= 2);
+G_STATIC_ASSERT(sizeof(tlp_frame) == 16);
+
+void tlp_frame_pack(tlp_frame *f, guint32 frame_num, const tl_result *r)
+{
+    f->data_len = r->data_len;
+    f->flags = r->flags;
+    f->anomalies = r->anomalies;
+    f->states = (guint16)((r->state_before[0] & 0xf) | (r->state_before[1] & 0xf) << 4 |
+                          (r->state_after[0] & 0xf) << 8 | (r->state_after[1] & 0xf) << 12);
+    f->roles = (guint8)((r->sender & TLP_FR_SENDER) | (r->phase & 7) << TLP_FR_PHASE_SHIFT |
+                        (r->hs_step & 3) << TLP_FR_HS_SHIFT);
+    f->td_mask = r->td_mask;
+    if (!r->retrans_of)
+        return;
+    f->roles |= TLP_FR_RETRANS;
+    if (n_retrans == retrans_cap) {
+        retrans_cap = retrans_cap ? retrans_cap * 2 : 64;
+        retrans = g_renew(retrans_entry, retrans, retrans_cap);
+    }
+    guint32 i = n_retrans++;
+    for (; i > 0 && retrans[i - 1].frame > frame_num; i--) /* the first pass is in order */
+        retrans[i] = retrans[i - 1];
+    retrans[i].frame = frame_num;
+    retrans[i].of = r->retrans_of;
+}
+
+guint32 tlp_store_retrans_of(guint32 frame_num)
+{
+    guint32 lo = 0, hi = n_retrans;
+    while (lo < hi) {
+        guint32 mid = lo + (hi - lo) / 2;
+        if (retrans[mid].frame < frame_num)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n_retrans && retrans[lo].frame == frame_num ? retrans[lo].of : 0;
 }
 
 tlp_conn *tlp_store_conn_slow(guint32 stream, gboolean create)

@@ -79,13 +79,47 @@ const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role);
 /* tlp_packet.stream when TCP could not name the connection. */
 #define TLP_NO_STREAM G_MAXUINT32
 
-/* What the glue keeps for a frame: computed once, replayed on revisits. */
+/* What the glue keeps for a frame: computed once, replayed on revisits.
+ * 16 bytes, the core's tl_result packed (a frame of every TCP segment of
+ * the capture has one); the rare retransmission link lives in a side
+ * table (store.c). */
 typedef struct tlp_frame {
     guint32 stream_plus1; /* 0: not annotated; 0 after wrapping (TLP_NO_STREAM + 1) is
                              impossible: unreadable frames without a stream store
                              TLP_NO_STREAM here */
-    tl_result r;
+    guint32 data_len;
+    guint16 flags;     /* TL_F_* */
+    guint16 anomalies; /* TL_A_* */
+    guint16 states;    /* 4 bits each: client, server before; client, server after */
+    guint8 roles;      /* TLP_FR_*: sender, phase, handshake step, retransmission */
+    guint8 td_mask;
 } tlp_frame;
+
+enum {
+    TLP_FR_SENDER = 0x01,  /* bit 0: tl_role */
+    TLP_FR_PHASE_SHIFT = 1, /* bits 1-3: tl_phase */
+    TLP_FR_HS_SHIFT = 4,    /* bits 4-5: handshake step */
+    TLP_FR_RETRANS = 0x40   /* retrans_of is in the side table */
+};
+
+void tlp_frame_pack(tlp_frame *f, guint32 frame_num, const tl_result *r);
+guint32 tlp_store_retrans_of(guint32 frame_num);
+
+static inline void tlp_frame_result(const tlp_frame *f, guint32 frame_num, tl_result *r)
+{
+    r->data_len = f->data_len;
+    r->flags = f->flags;
+    r->anomalies = f->anomalies;
+    r->state_before[0] = f->states & 0xf;
+    r->state_before[1] = (f->states >> 4) & 0xf;
+    r->state_after[0] = (f->states >> 8) & 0xf;
+    r->state_after[1] = (guint8)(f->states >> 12);
+    r->sender = f->roles & TLP_FR_SENDER;
+    r->phase = (f->roles >> TLP_FR_PHASE_SHIFT) & 7;
+    r->hs_step = (f->roles >> TLP_FR_HS_SHIFT) & 3;
+    r->td_mask = f->td_mask;
+    r->retrans_of = (f->roles & TLP_FR_RETRANS) ? tlp_store_retrans_of(frame_num) : 0;
+}
 
 /* extract.c */
 typedef struct tlp_packet {
@@ -174,10 +208,10 @@ void tlp_ladder_handoff(void);
 
 /* render.c */
 void tlp_render_register(int proto);
-void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const tlp_frame *f,
-                const tlp_conn *conn, gboolean info_column);
+void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint32 stream,
+                const tl_result *r, const tlp_conn *conn, gboolean info_column);
 void tlp_render_http_register(int proto);
-void tlp_render_info(packet_info *pinfo, const tlp_frame *f);
+void tlp_render_info(packet_info *pinfo, const tl_result *r);
 void tlp_render_handoff(void);
 gboolean tlp_expert_listened(void);
 void tlp_render_unreadable(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
