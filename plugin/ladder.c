@@ -86,9 +86,9 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo, epan_d
     tlp_frame_result(f, pinfo->num, &row.r);
     row.len = row.r.data_len;
     tl_format_label(&row.r, row.label, sizeof row.label);
-    const tlp_http_frame *hf = tlp_http_frame_get(pinfo->num);
-    if (hf)
-        tlp_render_http_label(hf, row.label, sizeof row.label);
+    tlp_http_frame hf;
+    if (tlp_http_frame_get(pinfo->num, &hf))
+        tlp_render_http_label(&hf, row.label, sizeof row.label);
 
     GArray *rows = g_hash_table_lookup(l->rows, GUINT_TO_POINTER(stream + 1));
     if (!rows) {

@@ -67,8 +67,9 @@ void tlp_render_http_label(const tlp_http_frame *hf, char *buf, size_t size)
                    sum ? sum : "",
                    sum ? ")" : "");
         len = strlen(buf);
-        if (pc->part && len + 1 < size) {
-            g_snprintf(buf + len, size - len, ", part %u", pc->part);
+        guint32 part = tlp_http_piece_part(pc);
+        if (part && len + 1 < size) {
+            g_snprintf(buf + len, size - len, ", part %u", part);
             len = strlen(buf);
         }
     }
@@ -89,10 +90,11 @@ void tlp_render_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         proto_tree *t = proto_item_add_subtree(pi, ett_http);
         if (tree && PTREE_DATA(tree)->visible) {
             proto_item_append_text(pi, ", %s", tl_http_msg_name(pc->kind));
-            if (pc->part && parts && revisit)
-                proto_item_append_text(pi, ", part %u of %u", pc->part, parts);
-            else if (pc->part)
-                proto_item_append_text(pi, ", part %u", pc->part);
+            guint32 part = tlp_http_piece_part(pc);
+            if (part && parts && revisit)
+                proto_item_append_text(pi, ", part %u of %u", part, parts);
+            else if (part)
+                proto_item_append_text(pi, ", part %u", part);
         }
         proto_tree_add_uint(t, hf_message, tvb, 0, 0, pc->kind);
         const char *sum = tlp_http_piece_summary(pc, revisit);

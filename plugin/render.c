@@ -365,7 +365,9 @@ void tlp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint32 str
     gboolean experts = experts_wanted(tree);
     char label[512];
     /* HTTP records exist for segments with payload only. */
-    const tlp_http_frame *hf = r->data_len ? tlp_http_frame_get(pinfo->num) : NULL;
+    tlp_http_frame http;
+    const tlp_http_frame *hf =
+        r->data_len && tlp_http_frame_get(pinfo->num, &http) ? &http : NULL;
 
     gboolean want_label = WANT(hf_label);
     if (want_label) {

@@ -63,13 +63,22 @@ typedef struct tlp_conn {
     gboolean ipv6;
     const char *dir_str[2]; /* "addr:port" of A and B, made when first asked for */
     guint32 http_exchanges;
-    tl_http *http;          /* allocated at the first payload */
-    struct tlp_http_msg *http_last[2]; /* latest request, response record (file scope) */
+    struct tlp_http_conn *http; /* allocated at the first payload (http.c) */
 } tlp_conn;
+
+/* http.c: a connection's HTTP tracker and its recent messages. */
+enum { TLP_HTTP_RECENT = 4 * TL_HTTP_HISTORY };
+typedef struct tlp_http_conn {
+    tl_http core;
+    /* Handles of the latest messages, requests [0] and responses [1], in a
+     * ring: later segments (continuations, repeated bytes) find theirs. */
+    guint32 recent[2][TLP_HTTP_RECENT];
+    guint8 next[2];
+} tlp_http_conn;
 
 static inline gboolean tlp_conn_is_http(const tlp_conn *conn)
 {
-    tl_app app = conn->http ? tl_http_conn_app(conn->http) : TL_APP_NONE;
+    tl_app app = conn->http ? tl_http_conn_app(&conn->http->core) : TL_APP_NONE;
     return app == TL_APP_HTTP || app == TL_APP_WEBSOCKET;
 }
 
@@ -170,29 +179,39 @@ static inline tlp_conn *tlp_store_conn(guint32 stream, gboolean create)
 }
 
 /* http.c */
-struct tlp_http_msg;
-/* 16 bytes: one per message a segment carries. The message record holds the
- * exchange, the summary and the PDU frame; each is set once, so two bits
- * say whether the first pass had already seen them. */
+/* 16 bytes: one per HTTP message a segment carries, in frame order. A
+ * message the segment carries whole (start line, headers, end) keeps its
+ * exchange and summary here; any other points at a message record that
+ * later segments complete. Read them through the accessors. */
 typedef struct tlp_http_piece {
-    struct tlp_http_msg *msg;
-    guint32 part;
+    guint32 frame;
+    guint32 msg;   /* TLP_PIECE_WHOLE: the exchange; else the message record */
+    guint32 part;  /* TLP_PIECE_WHOLE: the summary (1 part); else the part */
     guint16 flags; /* TL_HTTP_P_* */
     guint8 kind;   /* tl_http_msg */
-    guint8 then;   /* TLP_THEN_*: known when the frame was first read */
+    guint8 bits;   /* the frame's tl_app (bits 0-2), TLP_THEN_*, TLP_PIECE_WHOLE */
 } tlp_http_piece;
-enum { TLP_THEN_SUMMARY = 1, TLP_THEN_PDU_FRAME = 2 };
+/* TLP_THEN_*: known when the frame was first read */
+enum {
+    TLP_APP_MASK = 7,
+    TLP_THEN_SUMMARY = 8,
+    TLP_THEN_PDU_FRAME = 16,
+    TLP_PIECE_WHOLE = 32,
+    TLP_PIECE_NONE = 64 /* no message: the frame's payload is not HTTP (only tl_app) */
+};
 
+/* The pieces of one frame. */
 typedef struct tlp_http_frame {
     guint8 app; /* tl_app */
     guint8 n;
-    tlp_http_piece piece[];
+    const tlp_http_piece *piece;
 } tlp_http_frame;
 
 void tlp_http_reset(void);
 void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r);
-const tlp_http_frame *tlp_http_frame_get(guint32 frame_num);
+gboolean tlp_http_frame_get(guint32 frame_num, tlp_http_frame *out);
 guint32 tlp_http_piece_exchange(const tlp_http_piece *pc);
+guint32 tlp_http_piece_part(const tlp_http_piece *pc);
 const char *tlp_http_piece_summary(const tlp_http_piece *pc, gboolean revisit);
 guint32 tlp_http_piece_pdu_frame(const tlp_http_piece *pc, gboolean revisit);
 guint32 tlp_http_piece_parts(const tlp_http_piece *pc);
