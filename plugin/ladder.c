@@ -70,9 +70,9 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo, epan_d
 {
     ladder *l = (ladder *)tapdata;
     const tlp_frame *f = (const tlp_frame *)data;
-    if (f->anomalies & TL_A_UNREADABLE)
+    if (tlp_frame_unreadable(f))
         return TAP_PACKET_DONT_REDRAW;
-    guint32 stream = f->stream_plus1 - 1;
+    guint32 stream = tlp_frame_stream(f, pinfo->num);
     if (l->stream >= 0 && (gint64)stream != l->stream)
         return TAP_PACKET_DONT_REDRAW;
 

@@ -73,8 +73,7 @@ static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f, tl_
         return NULL;
     if (p.truncated) {
         /* Say so rather than stay silent; the connection learns nothing. */
-        f->anomalies = TL_A_UNREADABLE;
-        f->stream_plus1 = p.stream == TLP_NO_STREAM ? TLP_NO_STREAM : p.stream + 1;
+        tlp_frame_mark_unreadable(f, pinfo->num, p.stream);
         return NULL;
     }
 
@@ -94,8 +93,7 @@ static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f, tl_
     tl_conn_segment(&conn->core, &p.seg, r);
     tl_zeek_segment(&conn->zeek, &p.seg);
     tlp_http_first_pass(conn, &p, r);
-    tlp_frame_pack(f, pinfo->num, r);
-    f->stream_plus1 = p.stream + 1;
+    tlp_frame_pack(f, pinfo->num, p.stream, r);
     tlp_stats_update(pinfo->num, p.stream, conn);
     return conn;
 }
@@ -107,9 +105,9 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     const tlp_conn *conn = NULL;
     if (!PINFO_FD_VISITED(pinfo)) {
         f = tlp_store_frame(pinfo->num, TRUE);
-        if (!f->stream_plus1)
+        if (!(f->roles & TLP_FR_ANNOTATED))
             conn = first_pass(tvb, pinfo, f, &r);
-        if (!f->stream_plus1)
+        if (!(f->roles & TLP_FR_ANNOTATED))
             return 0;
         if (!conn) /* a first pass again (a redissection): the record is there */
             tlp_frame_result(f, pinfo->num, &r);
@@ -119,12 +117,12 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
             return 0;
         tlp_frame_result(f, pinfo->num, &r);
     }
-    if (f->anomalies & TL_A_UNREADABLE) {
+    if (tlp_frame_unreadable(f)) {
         tlp_render_unreadable(tvb, pinfo, tree, f);
         return tvb_captured_length(tvb);
     }
     if (!conn)
-        conn = tlp_store_conn(f->stream_plus1 - 1, FALSE);
+        conn = tlp_store_conn(tlp_frame_stream(f, pinfo->num), FALSE);
     if (!conn)
         return 0;
     /* As far as is known now: a single pass starts annotating a connection
@@ -136,7 +134,8 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
      * The record is stored already; the Info column and the table still
      * want this frame. */
     if (proto_field_is_referenced(tree, proto_tcplife) || tlp_expert_listened())
-        tlp_render(tvb, pinfo, tree, f->stream_plus1 - 1, &r, conn, pref_info_column);
+        tlp_render(tvb, pinfo, tree, tlp_frame_stream(f, pinfo->num), &r, conn,
+                   pref_info_column);
     else if (pref_info_column && pinfo->cinfo)
         tlp_render_info(pinfo, &r);
     tlp_stats_queue(pinfo, f);

@@ -308,9 +308,9 @@ void tlp_render_unreadable(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     proto_item *top = proto_tree_add_item(tree, proto_tcplife, tvb, 0, 0, ENC_NA);
     proto_tree *t = proto_item_add_subtree(top, ett_tcplife);
     proto_item_append_text(top, ": TCP header not captured");
-    if (f->stream_plus1 != TLP_NO_STREAM)
-        proto_item_set_generated(
-            proto_tree_add_uint(t, hf_stream, tvb, 0, 0, f->stream_plus1 - 1));
+    guint32 stream = tlp_frame_stream(f, pinfo->num);
+    if (stream != TLP_NO_STREAM)
+        proto_item_set_generated(proto_tree_add_uint(t, hf_stream, tvb, 0, 0, stream));
     expert_add_info(pinfo, top, &ei_unreadable);
 }
 

@@ -314,7 +314,7 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo,
     const tlp_frame *f = (const tlp_frame *)data;
     stat_tap_table *table = g_array_index(sd->stat_tap_data->tables, stat_tap_table *, 0);
     live_table *lt = find_live(table);
-    guint32 stream = f->stream_plus1 - 1;
+    guint32 stream = tlp_frame_stream(f, pinfo->num);
     const tlp_conn *conn = tlp_store_conn(stream, FALSE);
     if (!lt || !conn)
         return TAP_PACKET_DONT_REDRAW;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Per-capture memory: one tlp_frame per frame number (16 bytes a frame,
+ * Per-capture memory: one tlp_frame per frame number (10 bytes a frame,
  * in chunks of 65,536 allocated as the capture reaches them, so memory
  * follows the frame count instead of doubling past it; no hashing on the
  * hot path) and one tlp_conn per tcp.stream (dense indices, so an array
@@ -14,29 +14,62 @@
 #include "tcplife-plugin.h"
 
 tlp_frame **tlp_chunks;
+guint32 *tlp_chunk_base; /* stream of the chunk's first annotated frame; G_MAXUINT32: none yet */
 guint32 tlp_chunks_cap;
 tlp_conn **tlp_conns;
 guint32 tlp_conns_cap;
 
-/* Frames that repeat a SYN, SYN+ACK, FIN or RST, in frame order, with the
- * frame they repeat: a few per connection at most, so not worth four
- * bytes in every frame's record. */
-typedef struct retrans_entry {
-    guint32 frame, of;
-} retrans_entry;
-static retrans_entry *retrans;
-static guint32 n_retrans, retrans_cap;
+/* Side tables: (frame, value) in frame order, which the first pass reads
+ * in; revisits search. Retransmitted SYN/FIN/RST, anomalies, jumbo
+ * payloads and streams far from their neighbours are a small part of any
+ * capture, so not worth space in every frame's record. */
+typedef struct side_entry {
+    guint32 frame, value;
+} side_entry;
+typedef struct side_table {
+    side_entry *e;
+    guint32 n, cap;
+} side_table;
+static side_table sides[TLP_SIDES];
+
+static void side_put(tlp_side side, guint32 frame_num, guint32 value)
+{
+    side_table *t = &sides[side];
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->e = g_renew(side_entry, t->e, t->cap);
+    }
+    guint32 i = t->n++;
+    for (; i > 0 && t->e[i - 1].frame >= frame_num; i--) /* only if out of order */
+        t->e[i] = t->e[i - 1];
+    t->e[i].frame = frame_num;
+    t->e[i].value = value;
+}
+
+guint32 tlp_store_side(tlp_side side, guint32 frame_num)
+{
+    const side_table *t = &sides[side];
+    guint32 lo = 0, hi = t->n;
+    while (lo < hi) {
+        guint32 mid = lo + (hi - lo) / 2;
+        if (t->e[mid].frame < frame_num)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->n && t->e[lo].frame == frame_num ? t->e[lo].value : 0;
+}
 
 void tlp_store_init(void)
 {
     tlp_http_reset();
     tlp_extract_reset();
     tlp_chunks = NULL;
+    tlp_chunk_base = NULL;
     tlp_chunks_cap = 0;
     tlp_conns = NULL;
     tlp_conns_cap = 0;
-    retrans = NULL;
-    n_retrans = retrans_cap = 0;
+    memset(sides, 0, sizeof sides);
 }
 
 void tlp_store_cleanup(void)
@@ -46,7 +79,9 @@ void tlp_store_cleanup(void)
     for (guint32 i = 0; i < tlp_chunks_cap; i++)
         g_free(tlp_chunks[i]);
     g_free(tlp_chunks);
-    g_free(retrans);
+    g_free(tlp_chunk_base);
+    for (int i = 0; i < TLP_SIDES; i++)
+        g_free(sides[i].e);
     tlp_store_init();
 }
 
@@ -67,53 +102,74 @@ tlp_frame *tlp_store_frame_slow(guint32 frame_num, gboolean create)
         if (c >= tlp_chunks_cap) {
             guint32 n = grown(tlp_chunks_cap, c);
             tlp_chunks = g_renew(tlp_frame *, tlp_chunks, n);
+            tlp_chunk_base = g_renew(guint32, tlp_chunk_base, n);
             memset(tlp_chunks + tlp_chunks_cap, 0, (n - tlp_chunks_cap) * sizeof *tlp_chunks);
+            memset(tlp_chunk_base + tlp_chunks_cap, 0xff,
+                   (n - tlp_chunks_cap) * sizeof *tlp_chunk_base);
             tlp_chunks_cap = n;
         }
         tlp_chunks[c] = g_new0(tlp_frame, TLP_CHUNK);
     }
     tlp_frame *f = &tlp_chunks[c][frame_num & (TLP_CHUNK - 1)];
-    return (create || f->stream_plus1) ? f : NULL;
+    return (create || (f->roles & TLP_FR_ANNOTATED)) ? f : NULL;
 }
 
 G_STATIC_ASSERT(TL_STATE_COUNT <= 16 && TL_PHASE_COUNT <= 8 && TL_ROLE_COUNT <= 2);
-G_STATIC_ASSERT(sizeof(tlp_frame) == 16);
+G_STATIC_ASSERT(sizeof(tlp_frame) == 10);
 
-void tlp_frame_pack(tlp_frame *f, guint32 frame_num, const tl_result *r)
+/* Streams within +-32,767 of the chunk's first one are stored as the
+ * difference: tcp.stream numbers follow the capture, so a chunk's
+ * connections are mostly close together. */
+static void set_stream(tlp_frame *f, guint32 frame_num, guint32 stream)
 {
-    f->data_len = r->data_len;
+    guint32 *base = &tlp_chunk_base[frame_num >> TLP_CHUNK_BITS];
+    if (*base == G_MAXUINT32 && stream != TLP_NO_STREAM)
+        *base = stream;
+    gint64 delta = (gint64)stream - (gint64)*base;
+    if (stream != TLP_NO_STREAM && delta > G_MININT16 && delta <= G_MAXINT16) {
+        f->stream_delta = (gint16)delta;
+    } else {
+        f->stream_delta = TLP_FR_FAR;
+        side_put(TLP_SIDE_STREAM, frame_num, stream);
+    }
+    f->roles |= TLP_FR_ANNOTATED;
+}
+
+guint32 tlp_frame_stream_far(const tlp_frame *f _U_, guint32 frame_num)
+{
+    return tlp_store_side(TLP_SIDE_STREAM, frame_num);
+}
+
+void tlp_frame_pack(tlp_frame *f, guint32 frame_num, guint32 stream, const tl_result *r)
+{
     f->flags = r->flags;
-    f->anomalies = r->anomalies;
     f->states = (guint16)((r->state_before[0] & 0xf) | (r->state_before[1] & 0xf) << 4 |
                           (r->state_after[0] & 0xf) << 8 | (r->state_after[1] & 0xf) << 12);
     f->roles = (guint8)((r->sender & TLP_FR_SENDER) | (r->phase & 7) << TLP_FR_PHASE_SHIFT |
                         (r->hs_step & 3) << TLP_FR_HS_SHIFT);
-    f->td_mask = r->td_mask;
-    if (!r->retrans_of)
-        return;
-    f->roles |= TLP_FR_RETRANS;
-    if (n_retrans == retrans_cap) {
-        retrans_cap = retrans_cap ? retrans_cap * 2 : 64;
-        retrans = g_renew(retrans_entry, retrans, retrans_cap);
+    f->extra = r->td_mask & TLP_FX_TD_MASK;
+    if (r->data_len < TLP_FR_LONG) {
+        f->data_len = (guint16)r->data_len;
+    } else {
+        f->data_len = TLP_FR_LONG;
+        side_put(TLP_SIDE_LEN, frame_num, r->data_len);
     }
-    guint32 i = n_retrans++;
-    for (; i > 0 && retrans[i - 1].frame > frame_num; i--) /* the first pass is in order */
-        retrans[i] = retrans[i - 1];
-    retrans[i].frame = frame_num;
-    retrans[i].of = r->retrans_of;
+    guint16 anomalies = r->anomalies & (guint16)~TL_A_UNREADABLE;
+    if (anomalies) {
+        f->extra |= TLP_FX_ANOMALIES;
+        side_put(TLP_SIDE_ANOMALIES, frame_num, anomalies);
+    }
+    if (r->retrans_of) {
+        f->roles |= TLP_FR_RETRANS;
+        side_put(TLP_SIDE_RETRANS, frame_num, r->retrans_of);
+    }
+    set_stream(f, frame_num, stream);
 }
 
-guint32 tlp_store_retrans_of(guint32 frame_num)
+void tlp_frame_mark_unreadable(tlp_frame *f, guint32 frame_num, guint32 stream)
 {
-    guint32 lo = 0, hi = n_retrans;
-    while (lo < hi) {
-        guint32 mid = lo + (hi - lo) / 2;
-        if (retrans[mid].frame < frame_num)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n_retrans && retrans[lo].frame == frame_num ? retrans[lo].of : 0;
+    f->extra = TLP_FX_UNREADABLE;
+    set_stream(f, frame_num, stream);
 }
 
 tlp_conn *tlp_store_conn_slow(guint32 stream, gboolean create)

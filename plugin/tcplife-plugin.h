@@ -89,36 +89,54 @@ const char *tlp_conn_endpoint(const tlp_conn *conn, tl_role role);
 #define TLP_NO_STREAM G_MAXUINT32
 
 /* What the glue keeps for a frame: computed once, replayed on revisits.
- * 16 bytes, the core's tl_result packed (a frame of every TCP segment of
- * the capture has one); the rare retransmission link lives in a side
- * table (store.c). */
+ * Every TCP segment of the capture has one, so it is the core's tl_result
+ * packed into 10 bytes. What is rare or large lives in side tables keyed
+ * by frame (store.c): the retransmission link, anomalies, a payload
+ * length of 65,535 or more, a stream far from its chunk's first one. */
 typedef struct tlp_frame {
-    guint32 stream_plus1; /* 0: not annotated; 0 after wrapping (TLP_NO_STREAM + 1) is
-                             impossible: unreadable frames without a stream store
-                             TLP_NO_STREAM here */
-    guint32 data_len;
-    guint16 flags;     /* TL_F_* */
-    guint16 anomalies; /* TL_A_* */
-    guint16 states;    /* 4 bits each: client, server before; client, server after */
-    guint8 roles;      /* TLP_FR_*: sender, phase, handshake step, retransmission */
-    guint8 td_mask;
+    gint16 stream_delta; /* tcp.stream minus the chunk's base stream (TLP_FR_FAR: side table) */
+    guint16 data_len;    /* TLP_FR_LONG: side table */
+    guint16 flags;       /* TL_F_* */
+    guint16 states;      /* 4 bits each: client, server before; client, server after */
+    guint8 roles;        /* TLP_FR_*: sender, phase, handshake step, side-table bits */
+    guint8 extra;        /* TLP_FX_*: teardown steps, side-table bits */
 } tlp_frame;
 
 enum {
-    TLP_FR_SENDER = 0x01,  /* bit 0: tl_role */
+    TLP_FR_SENDER = 0x01,   /* bit 0: tl_role */
     TLP_FR_PHASE_SHIFT = 1, /* bits 1-3: tl_phase */
     TLP_FR_HS_SHIFT = 4,    /* bits 4-5: handshake step */
-    TLP_FR_RETRANS = 0x40   /* retrans_of is in the side table */
+    TLP_FR_RETRANS = 0x40,  /* retrans_of is in its side table */
+    TLP_FR_ANNOTATED = 0x80,
+    TLP_FX_TD_MASK = 0x0f,    /* tl_result.td_mask */
+    TLP_FX_ANOMALIES = 0x10,  /* anomalies (other than unreadable) in their side table */
+    TLP_FX_UNREADABLE = 0x20, /* TL_A_UNREADABLE: nothing else is set */
+    TLP_FR_FAR = G_MININT16,
+    TLP_FR_LONG = G_MAXUINT16
 };
 
-void tlp_frame_pack(tlp_frame *f, guint32 frame_num, const tl_result *r);
-guint32 tlp_store_retrans_of(guint32 frame_num);
+/* Side tables: values of rare frames, by frame number. */
+typedef enum { TLP_SIDE_RETRANS, TLP_SIDE_ANOMALIES, TLP_SIDE_LEN, TLP_SIDE_STREAM, TLP_SIDES } tlp_side;
+guint32 tlp_store_side(tlp_side side, guint32 frame_num);
+
+void tlp_frame_pack(tlp_frame *f, guint32 frame_num, guint32 stream, const tl_result *r);
+void tlp_frame_mark_unreadable(tlp_frame *f, guint32 frame_num, guint32 stream);
+guint32 tlp_frame_stream_far(const tlp_frame *f, guint32 frame_num);
+
+static inline gboolean tlp_frame_unreadable(const tlp_frame *f)
+{
+    return (f->extra & TLP_FX_UNREADABLE) != 0;
+}
 
 static inline void tlp_frame_result(const tlp_frame *f, guint32 frame_num, tl_result *r)
 {
-    r->data_len = f->data_len;
+    r->data_len = f->data_len != TLP_FR_LONG ? f->data_len
+                                             : tlp_store_side(TLP_SIDE_LEN, frame_num);
     r->flags = f->flags;
-    r->anomalies = f->anomalies;
+    r->anomalies = (f->extra & TLP_FX_ANOMALIES)
+                       ? (guint16)tlp_store_side(TLP_SIDE_ANOMALIES, frame_num) : 0;
+    if (f->extra & TLP_FX_UNREADABLE)
+        r->anomalies |= TL_A_UNREADABLE;
     r->state_before[0] = f->states & 0xf;
     r->state_before[1] = (f->states >> 4) & 0xf;
     r->state_after[0] = (f->states >> 8) & 0xf;
@@ -126,8 +144,8 @@ static inline void tlp_frame_result(const tlp_frame *f, guint32 frame_num, tl_re
     r->sender = f->roles & TLP_FR_SENDER;
     r->phase = (f->roles >> TLP_FR_PHASE_SHIFT) & 7;
     r->hs_step = (f->roles >> TLP_FR_HS_SHIFT) & 3;
-    r->td_mask = f->td_mask;
-    r->retrans_of = (f->roles & TLP_FR_RETRANS) ? tlp_store_retrans_of(frame_num) : 0;
+    r->td_mask = f->extra & TLP_FX_TD_MASK;
+    r->retrans_of = (f->roles & TLP_FR_RETRANS) ? tlp_store_side(TLP_SIDE_RETRANS, frame_num) : 0;
 }
 
 /* extract.c */
@@ -150,11 +168,12 @@ tlp_frame *tlp_store_frame_slow(guint32 frame_num, gboolean create);
 tlp_conn *tlp_store_conn_slow(guint32 stream, gboolean create);
 
 /* Looked up on every segment: the common case inline, store.c for the rest
- * (allocation). Frames in chunks of 2^TLP_CHUNK_BITS, connections by
- * tcp.stream. */
+ * (allocation). Frames in chunks of 2^TLP_CHUNK_BITS, each with the stream
+ * its records count from; connections by tcp.stream. */
 #define TLP_CHUNK_BITS 16
 #define TLP_CHUNK (1u << TLP_CHUNK_BITS)
 extern tlp_frame **tlp_chunks;
+extern guint32 *tlp_chunk_base;
 extern guint32 tlp_chunks_cap;
 extern tlp_conn **tlp_conns;
 extern guint32 tlp_conns_cap;
@@ -165,9 +184,17 @@ static inline tlp_frame *tlp_store_frame(guint32 frame_num, gboolean create)
     guint32 c = frame_num >> TLP_CHUNK_BITS;
     if (c < tlp_chunks_cap && tlp_chunks[c]) {
         tlp_frame *f = &tlp_chunks[c][frame_num & (TLP_CHUNK - 1)];
-        return (create || f->stream_plus1) ? f : NULL;
+        return (create || (f->roles & TLP_FR_ANNOTATED)) ? f : NULL;
     }
     return tlp_store_frame_slow(frame_num, create);
+}
+
+/* tcp.stream of an annotated frame (TLP_NO_STREAM when unreadable without). */
+static inline guint32 tlp_frame_stream(const tlp_frame *f, guint32 frame_num)
+{
+    if (f->stream_delta != TLP_FR_FAR)
+        return tlp_chunk_base[frame_num >> TLP_CHUNK_BITS] + (guint32)(gint32)f->stream_delta;
+    return tlp_frame_stream_far(f, frame_num);
 }
 
 /* The connection with this tcp.stream; NULL when unknown, unless create. */
