@@ -21,6 +21,9 @@ typedef struct tlp_http_msg {
     guint32 exchange;
 } tlp_http_msg;
 
+G_STATIC_ASSERT(sizeof(tlp_http_piece) == 12 && TL_APP_COUNT <= TLP_APP_MASK + 1);
+G_STATIC_ASSERT(TL_HTTP_MSG_COUNT == 2 && TL_HTTP_P_NO_BODY <= 0x80);
+
 static tlp_http_piece *pieces; /* the first pass appends (it reads frames in order) */
 static guint32 n_pieces, pieces_cap;
 static tlp_http_msg *msgs; /* index 0 unused: a handle of 0 is no message */
@@ -125,7 +128,8 @@ static guint32 promote(tlp_http_conn *h, guint k, guint slot, guint32 frame, gui
     guint32 i = first_piece(frame);
     for (; i < n_pieces && pieces[i].frame == frame; i++) {
         const tlp_http_piece *pc = &pieces[i];
-        if ((pc->bits & TLP_PIECE_WHOLE) && pc->kind == kind && pc->msg == exchange) {
+        if ((pc->bits & TLP_PIECE_WHOLE) && tlp_http_piece_kind(pc) == kind &&
+            pc->msg == exchange) {
             guint32 summary = pc->part;
             guint32 m = new_msg(exchange);
             msgs[m].summary = summary;
@@ -195,16 +199,19 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
              * piece keeps what the payload is. */
             for (guint i = 0; i < MAX(res.n, 1u); i++) {
                 const tl_http_piece *pc = &res.piece[i];
-                tlp_http_piece out = {s->frame, 0, 0, 0, 0, (guint8)res.app};
+                tlp_http_piece out = {s->frame, 0, 0, 0, (guint8)res.app};
                 if (res.n) {
-                    out.flags = pc->flags;
-                    out.kind = pc->kind;
+                    out.flags = (guint8)pc->flags;
+                    if (pc->kind == TL_HTTP_RESPONSE)
+                        out.bits |= TLP_PIECE_RESPONSE;
                 } else {
                     out.bits |= TLP_PIECE_NONE;
                 }
-                if (res.n && whole(pc) && s->frame < HANDLE_WHOLE) {
+                guint32 sid = res.n && whole(pc) && s->frame < HANDLE_WHOLE
+                                  ? summary_id(pc->summary) : 0;
+                if (sid && sid < TLP_PART_FAR) {
                     out.msg = pc->exchange;
-                    out.part = summary_id(pc->summary);
+                    out.part = (guint16)sid;
                     out.bits |= TLP_PIECE_WHOLE | TLP_THEN_SUMMARY | TLP_THEN_PDU_FRAME;
                     remember(h, pc->kind, HANDLE_WHOLE | s->frame);
                 } else if (res.n) {
@@ -219,7 +226,9 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
                     if (pc->flags & TL_HTTP_P_END)
                         m->parts = pc->part;
                     out.msg = mi;
-                    out.part = pc->part;
+                    out.part = (guint16)MIN(pc->part, TLP_PART_FAR);
+                    if (pc->part >= TLP_PART_FAR)
+                        tlp_store_side_put(TLP_SIDE_HTTP_PART, s->frame, pc->part);
                     out.bits |= (guint8)((m->summary ? TLP_THEN_SUMMARY : 0) |
                                          (m->pdu_frame ? TLP_THEN_PDU_FRAME : 0));
                 }
@@ -246,7 +255,9 @@ guint32 tlp_http_piece_exchange(const tlp_http_piece *pc)
 
 guint32 tlp_http_piece_part(const tlp_http_piece *pc)
 {
-    return (pc->bits & TLP_PIECE_WHOLE) ? 1 : pc->part;
+    if (pc->bits & TLP_PIECE_WHOLE)
+        return 1;
+    return pc->part != TLP_PART_FAR ? pc->part : tlp_store_side(TLP_SIDE_HTTP_PART, pc->frame);
 }
 
 const char *tlp_http_piece_summary(const tlp_http_piece *pc, gboolean revisit)

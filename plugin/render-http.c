@@ -63,7 +63,8 @@ void tlp_render_http_label(const tlp_http_frame *hf, char *buf, size_t size)
         const tlp_http_piece *pc = &hf->piece[i];
         const char *sum = tlp_http_piece_summary(pc, FALSE);
         g_snprintf(buf + len, size - len, "%s%s %u%s%s%s", i ? "; " : ": ",
-                   tl_http_msg_name(pc->kind), tlp_http_piece_exchange(pc), sum ? " (" : "",
+                   tl_http_msg_name(tlp_http_piece_kind(pc)), tlp_http_piece_exchange(pc),
+                   sum ? " (" : "",
                    sum ? sum : "",
                    sum ? ")" : "");
         len = strlen(buf);
@@ -89,14 +90,14 @@ void tlp_render_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                               tlp_http_piece_exchange(pc));
         proto_tree *t = proto_item_add_subtree(pi, ett_http);
         if (tree && PTREE_DATA(tree)->visible) {
-            proto_item_append_text(pi, ", %s", tl_http_msg_name(pc->kind));
+            proto_item_append_text(pi, ", %s", tl_http_msg_name(tlp_http_piece_kind(pc)));
             guint32 part = tlp_http_piece_part(pc);
             if (part && parts && revisit)
                 proto_item_append_text(pi, ", part %u of %u", part, parts);
             else if (part)
                 proto_item_append_text(pi, ", part %u", part);
         }
-        proto_tree_add_uint(t, hf_message, tvb, 0, 0, pc->kind);
+        proto_tree_add_uint(t, hf_message, tvb, 0, 0, tlp_http_piece_kind(pc));
         const char *sum = tlp_http_piece_summary(pc, revisit);
         if (sum)
             proto_tree_add_string(t, hf_summary, tvb, 0, 0, sum);

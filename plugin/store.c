@@ -32,7 +32,7 @@ typedef struct side_table {
 } side_table;
 static side_table sides[TLP_SIDES];
 
-static void side_put(tlp_side side, guint32 frame_num, guint32 value)
+void tlp_store_side_put(tlp_side side, guint32 frame_num, guint32 value)
 {
     side_table *t = &sides[side];
     if (t->n == t->cap) {
@@ -130,7 +130,7 @@ static void set_stream(tlp_frame *f, guint32 frame_num, guint32 stream)
         f->stream_delta = (gint16)delta;
     } else {
         f->stream_delta = TLP_FR_FAR;
-        side_put(TLP_SIDE_STREAM, frame_num, stream);
+        tlp_store_side_put(TLP_SIDE_STREAM, frame_num, stream);
     }
     f->roles |= TLP_FR_ANNOTATED;
 }
@@ -152,16 +152,16 @@ void tlp_frame_pack(tlp_frame *f, guint32 frame_num, guint32 stream, const tl_re
         f->data_len = (guint16)r->data_len;
     } else {
         f->data_len = TLP_FR_LONG;
-        side_put(TLP_SIDE_LEN, frame_num, r->data_len);
+        tlp_store_side_put(TLP_SIDE_LEN, frame_num, r->data_len);
     }
     guint16 anomalies = r->anomalies & (guint16)~TL_A_UNREADABLE;
     if (anomalies) {
         f->extra |= TLP_FX_ANOMALIES;
-        side_put(TLP_SIDE_ANOMALIES, frame_num, anomalies);
+        tlp_store_side_put(TLP_SIDE_ANOMALIES, frame_num, anomalies);
     }
     if (r->retrans_of) {
         f->roles |= TLP_FR_RETRANS;
-        side_put(TLP_SIDE_RETRANS, frame_num, r->retrans_of);
+        tlp_store_side_put(TLP_SIDE_RETRANS, frame_num, r->retrans_of);
     }
     set_stream(f, frame_num, stream);
 }

@@ -116,8 +116,16 @@ enum {
 };
 
 /* Side tables: values of rare frames, by frame number. */
-typedef enum { TLP_SIDE_RETRANS, TLP_SIDE_ANOMALIES, TLP_SIDE_LEN, TLP_SIDE_STREAM, TLP_SIDES } tlp_side;
+typedef enum {
+    TLP_SIDE_RETRANS,
+    TLP_SIDE_ANOMALIES,
+    TLP_SIDE_LEN,
+    TLP_SIDE_STREAM,
+    TLP_SIDE_HTTP_PART, /* http.c: a piece's part past 65,534 */
+    TLP_SIDES
+} tlp_side;
 guint32 tlp_store_side(tlp_side side, guint32 frame_num);
+void tlp_store_side_put(tlp_side side, guint32 frame_num, guint32 value);
 
 void tlp_frame_pack(tlp_frame *f, guint32 frame_num, guint32 stream, const tl_result *r);
 void tlp_frame_mark_unreadable(tlp_frame *f, guint32 frame_num, guint32 stream);
@@ -206,26 +214,33 @@ static inline tlp_conn *tlp_store_conn(guint32 stream, gboolean create)
 }
 
 /* http.c */
-/* 16 bytes: one per HTTP message a segment carries, in frame order. A
+/* 12 bytes: one per HTTP message a segment carries, in frame order. A
  * message the segment carries whole (start line, headers, end) keeps its
  * exchange and summary here; any other points at a message record that
  * later segments complete. Read them through the accessors. */
 typedef struct tlp_http_piece {
     guint32 frame;
-    guint32 msg;   /* TLP_PIECE_WHOLE: the exchange; else the message record */
-    guint32 part;  /* TLP_PIECE_WHOLE: the summary (1 part); else the part */
-    guint16 flags; /* TL_HTTP_P_* */
-    guint8 kind;   /* tl_http_msg */
-    guint8 bits;   /* the frame's tl_app (bits 0-2), TLP_THEN_*, TLP_PIECE_WHOLE */
+    guint32 msg;  /* TLP_PIECE_WHOLE: the exchange; else the message record */
+    guint16 part; /* TLP_PIECE_WHOLE: the summary (1 part); else the part, or
+                     TLP_PART_FAR: in the side table (a frame has one such piece at most,
+                     its first: a segment continues one message) */
+    guint8 flags; /* TL_HTTP_P_* */
+    guint8 bits;  /* the frame's tl_app (bits 0-2), the message's tl_http_msg, TLP_* below */
 } tlp_http_piece;
-/* TLP_THEN_*: known when the frame was first read */
 enum {
     TLP_APP_MASK = 7,
-    TLP_THEN_SUMMARY = 8,
-    TLP_THEN_PDU_FRAME = 16,
-    TLP_PIECE_WHOLE = 32,
-    TLP_PIECE_NONE = 64 /* no message: the frame's payload is not HTTP (only tl_app) */
+    TLP_PIECE_RESPONSE = 8, /* tl_http_msg: set for TL_HTTP_RESPONSE */
+    TLP_THEN_SUMMARY = 16,  /* TLP_THEN_*: known when the frame was first read */
+    TLP_THEN_PDU_FRAME = 32,
+    TLP_PIECE_WHOLE = 64,
+    TLP_PIECE_NONE = 128, /* no message: the frame's payload is not HTTP (only tl_app) */
+    TLP_PART_FAR = G_MAXUINT16
 };
+
+static inline guint8 tlp_http_piece_kind(const tlp_http_piece *pc)
+{
+    return (pc->bits & TLP_PIECE_RESPONSE) ? TL_HTTP_RESPONSE : TL_HTTP_REQUEST;
+}
 
 /* The pieces of one frame. */
 typedef struct tlp_http_frame {
