@@ -31,6 +31,7 @@ static guint32 n_msgs, msgs_cap;
 static const char **summaries; /* by id; id 0 is none */
 static guint32 n_summaries, summaries_cap;
 static GHashTable *summary_ids; /* text (in the arena) -> id */
+static guint32 last_summary[TL_HTTP_MSG_COUNT];
 
 /* A recent-message handle: a record's index, or with HANDLE_WHOLE the
  * frame of a whole message's piece. */
@@ -48,6 +49,7 @@ void tlp_http_reset(void)
     summaries = NULL;
     summary_ids = NULL;
     n_pieces = pieces_cap = n_msgs = msgs_cap = n_summaries = summaries_cap = 0;
+    memset(last_summary, 0, sizeof last_summary);
 }
 
 #define GROW(arr, n, cap, first)                                                                   \
@@ -58,21 +60,29 @@ void tlp_http_reset(void)
         }                                                                                          \
     } while (0)
 
-static guint32 summary_id(const char *text)
+/* The id of this summary text. Most messages repeat the previous one of
+ * their kind ("200 OK", a page fetched again), which a compare finds
+ * before any hashing. */
+static guint32 summary_id(guint8 kind, const char *text)
 {
+    guint32 last = last_summary[kind & 1];
+    if (last && strcmp(summaries[last], text) == 0)
+        return last;
     if (!summary_ids) {
         summary_ids = g_hash_table_new(g_str_hash, g_str_equal);
         GROW(summaries, n_summaries, summaries_cap, 64);
         summaries[n_summaries++] = NULL;
     }
     gpointer id = g_hash_table_lookup(summary_ids, text);
-    if (id)
-        return GPOINTER_TO_UINT(id);
-    GROW(summaries, n_summaries, summaries_cap, 64);
-    char *copy = tlp_arena_strdup(text);
-    summaries[n_summaries] = copy;
-    g_hash_table_insert(summary_ids, copy, GUINT_TO_POINTER(n_summaries));
-    return n_summaries++;
+    if (!id) {
+        GROW(summaries, n_summaries, summaries_cap, 64);
+        char *copy = tlp_arena_strdup(text);
+        summaries[n_summaries] = copy;
+        id = GUINT_TO_POINTER(n_summaries++);
+        g_hash_table_insert(summary_ids, copy, id);
+    }
+    last_summary[kind & 1] = GPOINTER_TO_UINT(id);
+    return last_summary[kind & 1];
 }
 
 /* The first piece of the frame, or of the first frame after it. */
@@ -208,7 +218,7 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
                     out.bits |= TLP_PIECE_NONE;
                 }
                 guint32 sid = res.n && whole(pc) && s->frame < HANDLE_WHOLE
-                                  ? summary_id(pc->summary) : 0;
+                                  ? summary_id(pc->kind, pc->summary) : 0;
                 if (sid && sid < TLP_PART_FAR) {
                     out.msg = pc->exchange;
                     out.part = (guint16)sid;
@@ -220,7 +230,7 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
                     guint32 mi = message(h, pc->exchange, pc->kind, starts);
                     tlp_http_msg *m = &msgs[mi];
                     if ((pc->flags & TL_HTTP_P_SUMMARY) && !m->summary)
-                        m->summary = summary_id(pc->summary);
+                        m->summary = summary_id(pc->kind, pc->summary);
                     if ((pc->flags & TL_HTTP_P_HEADERS_END) && !m->pdu_frame)
                         m->pdu_frame = s->frame;
                     if (pc->flags & TL_HTTP_P_END)

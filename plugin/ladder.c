@@ -51,7 +51,18 @@ typedef struct ladder {
     funnel_text_window_t *window; /* GUI: draw here instead of stdout */
     GHashTable *rows; /* stream + 1 -> GArray of ladder_row */
     GArray *order;    /* streams in order of appearance */
+    gboolean counted; /* in tlp_ladder_listeners */
 } ladder;
+
+/* Ladders listening: while there is none, a first pass queues the tap only
+ * for what the connection table needs (packet-tcplife.c). */
+guint tlp_ladder_listeners;
+
+static void count_listener(ladder *l)
+{
+    l->counted = TRUE;
+    tlp_ladder_listeners++;
+}
 
 static int hf_seq_raw = -1, hf_ack_raw = -1, hf_flags = -1;
 
@@ -466,6 +477,8 @@ static void ladder_reset(void *tapdata)
 static void ladder_finish(void *tapdata)
 {
     ladder *l = (ladder *)tapdata;
+    if (l->counted)
+        tlp_ladder_listeners--;
     g_hash_table_destroy(l->rows);
     g_array_free(l->order, TRUE);
     g_free(l);
@@ -497,6 +510,7 @@ static TLP_STAT_INIT_RET ladder_init(const char *opt_arg, void *userdata _U_)
         ladder_finish(l);
         TLP_STAT_INIT_FAIL;
     }
+    count_listener(l);
     TLP_STAT_INIT_OK;
 }
 
@@ -531,6 +545,7 @@ static void gui_ladder(gpointer data _U_)
         ladder_finish(l);
         return;
     }
+    count_listener(l);
     ops->set_close_cb(l->window, window_closed, l);
     if (ops->retap_packets)
         ops->retap_packets(ops->ops_id);

@@ -65,8 +65,11 @@ static guint8 direction(const tlp_conn *conn, const tl_segment *s, packet_info *
 }
 
 /* Fills f (still zero) and r for this frame; returns its connection, or
- * NULL when the frame is no TCP segment or its header is unreadable. */
-static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f, tl_result *r)
+ * NULL when the frame is no TCP segment or its header is unreadable.
+ * *rows_filled: every open connection table has this connection's row,
+ * filled now. */
+static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f, tl_result *r,
+                            gboolean *rows_filled)
 {
     tlp_packet p;
     if (!tlp_extract(tvb, pinfo, &p))
@@ -94,7 +97,7 @@ static tlp_conn *first_pass(tvbuff_t *tvb, packet_info *pinfo, tlp_frame *f, tl_
     tl_zeek_segment(&conn->zeek, &p.seg);
     tlp_http_first_pass(conn, &p, r);
     tlp_frame_pack(f, pinfo->num, p.stream, r);
-    tlp_stats_update(pinfo->num, p.stream, conn);
+    *rows_filled = tlp_stats_update(pinfo->num, p.stream, conn);
     return conn;
 }
 
@@ -103,10 +106,11 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     tlp_frame *f;
     tl_result r;
     const tlp_conn *conn = NULL;
+    gboolean rows_filled = FALSE;
     if (!PINFO_FD_VISITED(pinfo)) {
         f = tlp_store_frame(pinfo->num, TRUE);
         if (!(f->roles & TLP_FR_ANNOTATED))
-            conn = first_pass(tvb, pinfo, f, &r);
+            conn = first_pass(tvb, pinfo, f, &r, &rows_filled);
         if (!(f->roles & TLP_FR_ANNOTATED))
             return 0;
         if (!conn) /* a first pass again (a redissection): the record is there */
@@ -138,7 +142,16 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
                    pref_info_column);
     else if (pref_info_column && pinfo->cinfo)
         tlp_render_info(pinfo, &r);
-    tlp_stats_queue(pinfo, f);
+    /* The tap adds a connection's row to the table, fills it on revisits
+     * and feeds the ladder. On a first pass whose rows are filled already,
+     * with no ladder listening, it would only say "redraw": TShark prints
+     * at the end, and for the GUI (a live capture with the table open) one
+     * frame in 256 says it. */
+    static guint32 last_queued;
+    if (!rows_filled || tlp_ladder_listeners || pinfo->num - last_queued >= 256) {
+        tlp_stats_queue(pinfo, f);
+        last_queued = pinfo->num;
+    }
     return tvb_captured_length(tvb);
 }
 

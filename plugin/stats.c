@@ -256,16 +256,20 @@ static guint add_row(live_table *lt, guint32 stream)
     return row;
 }
 
-void tlp_stats_update(guint32 frame, guint32 stream, const tlp_conn *conn)
+gboolean tlp_stats_update(guint32 frame, guint32 stream, const tlp_conn *conn)
 {
+    gboolean all = live && live->len > 0;
     for (guint i = 0; live && i < live->len; i++) {
         live_table *lt = g_ptr_array_index(live, i);
         guint32 row = row_of(lt, stream);
         if (row) {
             fill_row(lt, row - 1, stream, conn);
             lt->filled_frame = frame;
+        } else {
+            all = FALSE;
         }
     }
+    return all;
 }
 
 void tlp_stats_queue(packet_info *pinfo, const tlp_frame *f)

@@ -178,7 +178,7 @@ tlp_conn *tlp_store_conn_slow(guint32 stream, gboolean create);
 /* Looked up on every segment: the common case inline, store.c for the rest
  * (allocation). Frames in chunks of 2^TLP_CHUNK_BITS, each with the stream
  * its records count from; connections by tcp.stream. */
-#define TLP_CHUNK_BITS 16
+#define TLP_CHUNK_BITS 12
 #define TLP_CHUNK (1u << TLP_CHUNK_BITS)
 extern tlp_frame **tlp_chunks;
 extern guint32 *tlp_chunk_base;
@@ -261,11 +261,12 @@ guint32 tlp_http_piece_parts(const tlp_http_piece *pc);
 /* stats.c */
 void tlp_stats_register(int proto);
 void tlp_stats_queue(packet_info *pinfo, const tlp_frame *f);
-void tlp_stats_update(guint32 frame, guint32 stream, const tlp_conn *conn);
+gboolean tlp_stats_update(guint32 frame, guint32 stream, const tlp_conn *conn);
 
 /* ladder.c */
 void tlp_ladder_register(void);
 void tlp_ladder_handoff(void);
+extern guint tlp_ladder_listeners;
 
 /* render.c */
 void tlp_render_register(int proto);
