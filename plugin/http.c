@@ -243,7 +243,8 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
                                          (m->pdu_frame ? TLP_THEN_PDU_FRAME : 0));
                 }
                 GROW(pieces, n_pieces, pieces_cap, 1024);
-                memmove(&pieces[at + 1], &pieces[at], (n_pieces - at) * sizeof pieces[0]);
+                if (at < n_pieces) /* out of frame order */
+                    memmove(&pieces[at + 1], &pieces[at], (n_pieces - at) * sizeof pieces[0]);
                 pieces[at++] = out;
                 n_pieces++;
             }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Per-capture memory: one tlp_frame per frame number (10 bytes a frame,
- * in chunks of 65,536 allocated as the capture reaches them, so memory
+ * in chunks of 4,096 allocated as the capture reaches them, so memory
  * follows the frame count instead of doubling past it; no hashing on the
  * hot path) and one tlp_conn per tcp.stream (dense indices, so an array
  * of pointers; the records in the arena). Both live from the file's first
