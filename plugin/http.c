@@ -135,8 +135,12 @@ static void remember(tlp_http_conn *h, guint8 kind, guint32 handle)
 static guint32 promote(tlp_http_conn *h, guint k, guint slot, guint32 frame, guint8 kind,
                        guint32 exchange)
 {
-    guint32 i = first_piece(frame);
-    for (; i < n_pieces && pieces[i].frame == frame; i++) {
+    guint32 first = first_piece(frame), end = first;
+    while (end < n_pieces && pieces[end].frame == frame)
+        end++;
+    /* The latest: an interim 100 Continue and the final response of one
+     * exchange can share a segment. */
+    for (guint32 i = end; i-- > first;) {
         const tlp_http_piece *pc = &pieces[i];
         if ((pc->bits & TLP_PIECE_WHOLE) && tlp_http_piece_kind(pc) == kind &&
             pc->msg == exchange) {
@@ -252,8 +256,10 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
     }
     if ((s->flags & TL_TH_FIN) && conn->http) {
         tl_http_piece ended;
-        if (tl_http_fin(&conn->http->core, from_client, &ended) != TL_HTTP_FIN_NONE)
-            msgs[message(conn->http, ended.exchange, ended.kind, FALSE)].parts = ended.part;
+        if (tl_http_fin(&conn->http->core, from_client, &ended) != TL_HTTP_FIN_NONE) {
+            guint32 mi = message(conn->http, ended.exchange, ended.kind, FALSE); /* may move msgs */
+            msgs[mi].parts = ended.part;
+        }
     }
     if (conn->http)
         conn->http_exchanges = tl_http_exchanges(&conn->http->core);
