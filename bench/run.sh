@@ -150,6 +150,9 @@ variant() { # pass variant: sets MODE, ARGS
         fields/base)    MODE=without; ARGS=(-T fields -e frame.number -e tcp.stream) ;;
         fields/loaded)  MODE=with;    ARGS=(-T fields -e frame.number -e tcp.stream) ;;
         fields/plugin)  MODE=with;    ARGS=(-T fields -e frame.number -e tcp.stream -e tcplife.phase) ;;
+        # Same three columns without the plugin, the third a TCP field:
+        # on Wireshark 4.4+ any third column costs thousands of instructions.
+        fields/control) MODE=without; ARGS=(-T fields -e frame.number -e tcp.stream -e tcp.flags.str) ;;
         twopass/base)   MODE=without; ARGS=(-2 -q -Y 'tcp.flags.fin == 1') ;;
         twopass/loaded) MODE=with;    ARGS=(-2 -q -Y 'tcp.flags.fin == 1') ;;
         twopass/plugin) MODE=with;    ARGS=(-2 -q -Y 'tcplife.teardown.step == 1') ;;
@@ -159,7 +162,8 @@ variant() { # pass variant: sets MODE, ARGS
         *) die "no variant $1/$2" ;;
     esac
 }
-# --passes: PASS or PASS:VARIANT,VARIANT (variants: base loaded plugin; base is always run).
+# --passes: PASS or PASS:VARIANT,VARIANT (variants: base loaded plugin, and
+# control for fields; base is always run).
 PASSES=
 declare -A PASS_VARIANTS
 for item in $PASS_SPEC; do
@@ -169,6 +173,7 @@ for item in $PASS_SPEC; do
         log "tshark -z help lists no tcplife,conns: skipping the -z pass"; continue
     fi
     vs="base loaded plugin"
+    [ "$p" = fields ] && vs="$vs control"
     if [ "$item" != "$p" ]; then vs="base $(tr ',' ' ' <<< "${item#*:}" | sed 's/\bbase\b//g')"; fi
     PASSES="$PASSES $p"
     PASS_VARIANTS[$p]=$vs
@@ -204,13 +209,15 @@ timed() { # workload pass variant rep
 # Same work on both sides: the fields pass must print the same frame and
 # stream columns with and without the plugin.
 check_fields() { # workload
-    local b l p
+    local b l p c
     [ -f "$STAGE/out.base" ] && [ -f "$STAGE/out.plugin" ] || return 0
     b=$(md5sum < "$STAGE/out.base" | cut -c1-32)
     l=$b
     [ -f "$STAGE/out.loaded" ] && l=$(md5sum < "$STAGE/out.loaded" | cut -c1-32)
     p=$(cut -f1,2 "$STAGE/out.plugin" | md5sum | cut -c1-32)
-    if [ "$b" != "$l" ] || [ "$b" != "$p" ]; then
+    c=$p
+    [ -f "$STAGE/out.control" ] && c=$(cut -f1,2 "$STAGE/out.control" | md5sum | cut -c1-32)
+    if [ "$b" != "$l" ] || [ "$b" != "$p" ] || [ "$b" != "$c" ]; then
         log "WARNING: $1: -T fields frame/stream columns differ with the plugin"
         echo "WARNING: $1: -T fields frame/stream columns differ with the plugin" >> "$RES/warnings.txt"
     fi
@@ -239,7 +246,7 @@ fi
 # ---- callgrind ---------------------------------------------------------------
 if [ -z "$CG_CONFIGS" ]; then
     if [ $QUICK = 1 ]; then CG_CONFIGS="filter/base filter/plugin"
-    else CG_CONFIGS="filter/base filter/loaded filter/plugin fields/base fields/plugin"; fi
+    else CG_CONFIGS="filter/base filter/loaded filter/plugin fields/base fields/plugin fields/control"; fi
     if [ $HAS_CONNS = 1 ] && [ $QUICK = 0 ]; then CG_CONFIGS="$CG_CONFIGS conns/base conns/plugin"; fi
 fi
 cg_job() { # workload pass variant slice(N|1)
@@ -284,7 +291,7 @@ if [ $CALLGRIND = 1 ]; then
     for w in $WORKLOADS; do
         for p in filter fields conns; do
             pairs=()
-            for v in base loaded plugin; do
+            for v in base loaded plugin control; do
                 [ -s "$RES/cg/$w.$p.$v.$CG_PACKETS.out" ] || continue
                 pairs+=("$v=$RES/cg/$w.$p.$v.$CG_PACKETS.out,$RES/cg/$w.$p.$v.1.out")
             done
@@ -293,6 +300,13 @@ if [ $CALLGRIND = 1 ]; then
             python3 "$HERE/cg_profile.py" --packets "$CG_PACKETS" --top 10 \
                 --title "$w, $p pass ($CG_PACKETS packets; plugin: tshark ${ARGS[*]})" \
                 "${pairs[@]}" >> "$RES/callgrind.md"
+            # The plugin's column against a TCP column: the same work.
+            if [ -s "$RES/cg/$w.$p.control.$CG_PACKETS.out" ] && [ -s "$RES/cg/$w.$p.plugin.$CG_PACKETS.out" ]; then
+                python3 "$HERE/cg_profile.py" --packets "$CG_PACKETS" --top 10 \
+                    --title "$w, $p pass, the plugin's column against a TCP column (tshark ${ARGS[*]})" \
+                    "control=$RES/cg/$w.$p.control.$CG_PACKETS.out,$RES/cg/$w.$p.control.1.out" \
+                    "plugin=$RES/cg/$w.$p.plugin.$CG_PACKETS.out,$RES/cg/$w.$p.plugin.1.out" >> "$RES/callgrind.md"
+            fi
         done
     done
 fi

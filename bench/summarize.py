@@ -7,7 +7,9 @@
 raw.tsv columns: workload pass variant rep wall_s cpu_s maxrss_kb rc.
 Variant "base" of each pass is tshark without the plugin (not loaded); the
 other variants are compared with it, rep by rep (runs of one rep are
-adjacent in time), and the median of those ratios is reported.
+adjacent in time), and the median of those ratios is reported. The fields
+pass's "control" (three columns, the third a TCP field, no plugin) is also
+the reference of a second "plugin" row: the same work on both sides.
 """
 import argparse
 import collections
@@ -27,6 +29,7 @@ VARIANT_TITLE = {
     ("fields", "base"): "-e frame.number -e tcp.stream",
     ("fields", "loaded"): "same fields, plugin loaded",
     ("fields", "plugin"): "+ -e tcplife.phase",
+    ("fields", "control"): "+ -e tcp.flags.str, no plugin",
     ("twopass", "base"): "-2 -Y 'tcp.flags.fin == 1'",
     ("twopass", "loaded"): "same TCP filter, plugin loaded",
     ("twopass", "plugin"): "-2 -Y 'tcplife.teardown.step == 1'",
@@ -83,12 +86,10 @@ def main():
         meta = read_meta("%s/%s.meta" % (a.workdir, w))
         pk, cn = meta.get("packets", 0), meta.get("connections", 0)
         for p in PASS_ORDER:
-            base = runs.get((w, p, "base"))
-            if not base:
-                continue
-            for v in ("loaded", "plugin"):
+            for v, ref in (("loaded", "base"), ("plugin", "base"), ("control", "base"), ("plugin", "control")):
+                base = runs.get((w, p, ref))
                 mine = runs.get((w, p, v))
-                if not mine:
+                if not base or not mine:
                     continue
                 reps = sorted(set(base) & set(mine))
                 if not reps:
@@ -100,17 +101,21 @@ def main():
                 bm = statistics.median(base[r][2] for r in reps)
                 mm = statistics.median(mine[r][2] for r in reps)
                 dbytes = (mm - bm) * 1024.0
-                fits[(p, v)].append((pk, cn, dbytes))
+                if ref == "base" and v != "control":
+                    fits[(p, v)].append((pk, cn, dbytes))
                 dpp = dbytes / pk if pk else float("nan")
                 dpc = dbytes / cn if cn else float("nan")
                 verdict = []
-                if p in ("filter", "fields", "conns"):
+                title = VARIANT_TITLE[(p, v)]
+                if ref != "base":
+                    title += " vs " + VARIANT_TITLE[(p, ref)]
+                if v != "control" and p in ("filter", "fields", "conns"):  # control: tshark alone
                     verdict.append("time ok" if cpu_r <= a.time_budget else "TIME OVER")
-                if a.conn_budget is not None and pk:
+                if a.conn_budget is not None and pk and v != "control" and ref == "base":
                     allowed = a.pkt_budget * pk + a.conn_budget * cn
                     verdict.append("mem ok" if dbytes <= allowed else "MEM OVER")
                 out.append("| %s | %s | %s | %d | %.2f | %.2f | %.3f | %.3f | %.0f | %.0f | %.1f | %.0f | %s |" % (
-                    w, PASS_TITLE[p], VARIANT_TITLE[(p, v)], len(reps), bc, mc, cpu_r, wall_r,
+                    w, PASS_TITLE[p], title, len(reps), bc, mc, cpu_r, wall_r,
                     bm / 1024, mm / 1024, dpp, dpc, ", ".join(verdict)))
     print("\n".join(out))
     print()
