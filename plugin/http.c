@@ -237,7 +237,8 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
                         m->summary = summary_id(pc->kind, pc->summary);
                     if ((pc->flags & TL_HTTP_P_HEADERS_END) && !m->pdu_frame)
                         m->pdu_frame = s->frame;
-                    if (pc->flags & TL_HTTP_P_END)
+                    /* A repeated piece has part 0: the count stays the original's. */
+                    if ((pc->flags & TL_HTTP_P_END) && pc->part)
                         m->parts = pc->part;
                     out.msg = mi;
                     out.part = (guint16)MIN(pc->part, TLP_PART_FAR);

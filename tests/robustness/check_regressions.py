@@ -28,6 +28,12 @@ through a pointer the record array's growth had moved); frame 4 carries
 requests 1-8, frame 5 is teardown step 1. In the second, frame 5 carries
 the 100 Continue and the 200 OK of exchange 1 and frame 6 repeats it: its
 repeated bytes hold that 200 OK, so frame 6's summaries name it.
+
+response_end_retransmitted.pcap (make_http_regressions.py): a 200 OK with
+Content-Length 10 in two segments (headers + "hello", then "world"), the
+second sent again. With -2 frames 5 and 6 are parts 1 and 2 of 2; frame 7,
+a retransmission, has no part. The repeat once set the count to 0, so
+neither frame said "of 2".
 """
 import argparse
 import sys
@@ -130,6 +136,19 @@ def check_http_records(ts, fails):
             fails.append("continue_retransmitted%s frame 5: %r" % (mode, rows[4]))
         if rows[5][0] != "1,1" or "200 OK" not in rows[5][1].split(","):
             fails.append("continue_retransmitted%s frame 6: %r" % (mode, rows[5]))
+    # The part count shows only where the whole message is known (-2).
+    rer = ts.readable_copy(reg + "response_end_retransmitted.pcap")
+    code, out, err = ts.run(["-r", rer, "-2", "-V", "-O", "tcplife"])
+    frames = out.split("\nFrame ")
+    if code != 0 or err.strip() or len(frames) != 7:
+        fails.append("response_end_retransmitted -2: rc %s, %d frames, stderr %r"
+                     % (code, len(frames), err[:200]))
+        return
+    for i, want in ((4, "HTTP exchange: 1, response, part 1 of 2"),
+                    (5, "HTTP exchange: 1, response, part 2 of 2"),
+                    (6, "HTTP exchange: 1, response\n")):
+        if want not in frames[i]:
+            fails.append("response_end_retransmitted -2 frame %d: no %r" % (i + 1, want))
 
 
 def main():

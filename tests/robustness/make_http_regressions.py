@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Write the HTTP storage regressions of regressions/ (see its README):
 
-    make_http_regressions.py   # writes regressions/fin_after_nine_requests.pcap
-                               # and regressions/continue_retransmitted.pcap
+    make_http_regressions.py   # writes regressions/fin_after_nine_requests.pcap,
+                               # regressions/continue_retransmitted.pcap
+                               # and regressions/response_end_retransmitted.pcap
 
 127.0.0.2:4000 -> 127.0.0.1:80, struct-packed like gen_conns.py.
 """
@@ -49,6 +50,14 @@ def main():
           [c2s(0, -5000, SYN), s2c(0, 1, SYN | ACK), c2s(1, 1, ACK),
            c2s(1, 1, PSH | ACK, req), s2c(1, 1 + len(req), PSH | ACK, resp),
            s2c(1, 1 + len(req), PSH | ACK, resp)])
+    # A response in two segments whose second (its end) is sent again.
+    req = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+    r1, r2 = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", b"world"
+    write("response_end_retransmitted.pcap",
+          [c2s(0, -5000, SYN), s2c(0, 1, SYN | ACK), c2s(1, 1, ACK),
+           c2s(1, 1, PSH | ACK, req), s2c(1, 1 + len(req), ACK, r1),
+           s2c(1 + len(r1), 1 + len(req), PSH | ACK, r2),
+           s2c(1 + len(r1), 1 + len(req), PSH | ACK, r2)])
 
 
 if __name__ == "__main__":
