@@ -226,7 +226,7 @@ void tlp_http_first_pass(tlp_conn *conn, const tlp_packet *p, const tl_result *r
                 if (sid && sid < TLP_PART_FAR) {
                     out.msg = pc->exchange;
                     out.part = (guint16)sid;
-                    out.bits |= TLP_PIECE_WHOLE | TLP_THEN_SUMMARY | TLP_THEN_PDU_FRAME;
+                    out.bits |= TLP_PIECE_WHOLE;
                     remember(h, pc->kind, HANDLE_WHOLE | s->frame);
                 } else if (res.n) {
                     gboolean starts =

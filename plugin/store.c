@@ -135,11 +135,6 @@ static void set_stream(tlp_frame *f, guint32 frame_num, guint32 stream)
     f->roles |= TLP_FR_ANNOTATED;
 }
 
-guint32 tlp_frame_stream_far(const tlp_frame *f _U_, guint32 frame_num)
-{
-    return tlp_store_side(TLP_SIDE_STREAM, frame_num);
-}
-
 void tlp_frame_pack(tlp_frame *f, guint32 frame_num, guint32 stream, const tl_result *r)
 {
     f->flags = r->flags;

@@ -129,7 +129,6 @@ void tlp_store_side_put(tlp_side side, guint32 frame_num, guint32 value);
 
 void tlp_frame_pack(tlp_frame *f, guint32 frame_num, guint32 stream, const tl_result *r);
 void tlp_frame_mark_unreadable(tlp_frame *f, guint32 frame_num, guint32 stream);
-guint32 tlp_frame_stream_far(const tlp_frame *f, guint32 frame_num);
 
 static inline gboolean tlp_frame_unreadable(const tlp_frame *f)
 {
@@ -202,7 +201,7 @@ static inline guint32 tlp_frame_stream(const tlp_frame *f, guint32 frame_num)
 {
     if (f->stream_delta != TLP_FR_FAR)
         return tlp_chunk_base[frame_num >> TLP_CHUNK_BITS] + (guint32)(gint32)f->stream_delta;
-    return tlp_frame_stream_far(f, frame_num);
+    return tlp_store_side(TLP_SIDE_STREAM, frame_num);
 }
 
 /* The connection with this tcp.stream; NULL when unknown, unless create. */
